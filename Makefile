@@ -1,0 +1,49 @@
+# `make run` and `make test` install whatever is missing first; a second run installs nothing.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+PORT    ?= 8000
+# The stamp names a hash of the dependency files, so editing them triggers a reinstall.
+STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run test lint format bench evaluate
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first, from the CPU wheel; unpinned, sentence-transformers would pull a CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalog
+	$(PY) manage.py reembed --stale
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+evaluate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalog
+	$(PY) manage.py reembed --stale
+	$(PY) manage.py evaluate_matching matching/eval/dev_en.tsv
+	$(PY) manage.py evaluate_matching matching/eval/dev_de.tsv
+
+bench: install
+	$(PY) bench/run.py

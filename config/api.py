@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from matching.api import router as matching_router
+from usecases.api import router as catalog_router
+
+api = NinjaAPI(
+    title="AI Use Case Matcher API",
+    version="1",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/", catalog_router)
+api.add_router("/", matching_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with each problem naming its field, e.g. {"field": "text", "message": ...}."""
+    errors = [
+        {
+            "field": ".".join(
+                str(part) for part in error["loc"] if part not in ("body", "query", "payload")
+            ),
+            "message": error["msg"],
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Field, Router, Schema
+
+from matching.index import IndexUnavailable
+from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
+from usecases.api import requested_language
+
+router = Router(tags=["matching"])
+
+
+class MatchIn(Schema):
+    text: str = Field(..., strict=True, description="The business problem in plain words.")
+    top_k: int = Field(5, strict=True, ge=1, le=MAX_TOP_K)
+    lang: Literal["de", "en"] | None = Field(
+        None, description="Detected from the text when absent."
+    )
+    goal: Literal["balanced", "cost_reduction", "revenue", "company_value"] = "balanced"
+    value_weight: float | None = Field(None, strict=True, ge=0.0, le=1.0)
+    store: bool = Field(True, strict=True, description="false: nothing about this query is kept.")
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class MatchErrorOut(Schema):
+    detail: str
+    errors: list[FieldError]
+
+
+class MatchOut(Schema):
+    query_id: str | None
+    language: str
+    low_confidence: bool
+    results: list[dict[str, Any]]
+
+
+@router.post(
+    "/match",
+    response={200: MatchOut, 422: MatchErrorOut, 503: MatchErrorOut},
+    summary="Match a business problem to AI use cases",
+)
+def match_problem(request: HttpRequest, payload: MatchIn) -> tuple[int, dict[str, Any]]:
+    with translation.override(requested_language(request, payload.lang)):
+        try:
+            result = match(
+                MatchRequest(
+                    text=payload.text,
+                    top_k=payload.top_k,
+                    language=payload.lang,
+                    goal=payload.goal,
+                    value_weight=payload.value_weight,
+                    store=payload.store,
+                )
+            )
+        except InvalidQuery as exc:
+            return 422, {
+                "detail": translation.gettext("Invalid input."),
+                "errors": [{"field": exc.field, "message": exc.message}],
+            }
+        except IndexUnavailable:
+            return 503, {
+                "detail": translation.gettext(
+                    "Matching is being prepared. Please try again in a minute."
+                ),
+                "errors": [],
+            }
+    return 200, result.as_dict()

@@ -1,0 +1,207 @@
+"""FAISS index files: build, write atomically under a version, and serve consistent snapshots.
+
+A build writes `index.faiss` and `meta.json` into a temporary directory, renames it to
+`v<version>` and only then records the version in the database. Readers take one immutable
+`IndexSnapshot` per request, so the vectors they search always agree with the id map they read.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from matching.text import BM25, tokenize
+
+logger = logging.getLogger(__name__)
+
+KEEP_VERSIONS = 3
+IVF_PROBES = 24
+
+
+class IndexUnavailable(RuntimeError):
+    """No index has been built yet, or its files cannot be read."""
+
+
+def create_index(vectors: np.ndarray, *, approximate_threshold: int | None = None):
+    """Exact inner-product search for small catalogs, IVF (inverted lists) past the threshold.
+
+    Vectors are L2-normalised, so inner product is cosine similarity.
+    """
+    import faiss
+
+    threshold = approximate_threshold or settings.INDEX_APPROXIMATE_THRESHOLD
+    count, dimensions = vectors.shape
+    if count < threshold:
+        index = faiss.IndexFlatIP(dimensions)
+    else:
+        lists = int(4 * math.sqrt(count))
+        index = faiss.index_factory(dimensions, f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(0)
+        sample = vectors[rng.choice(count, size=min(count, lists * 40), replace=False)]
+        index.train(sample)
+        index.nprobe = IVF_PROBES
+    index.add(vectors)
+    return index
+
+
+def index_type(index) -> str:
+    return type(index).__name__.replace("Index", "") or "Flat"
+
+
+@dataclass(frozen=True)
+class IndexRows:
+    """What each vector of an index stands for, in the index's row order."""
+
+    embedding_ids: list[int]
+    use_case_ids: list[int]
+    kinds: list[str]
+    languages: list[str]
+    texts: list[str]
+
+
+@dataclass(frozen=True)
+class IndexSnapshot:
+    version: int
+    model_name: str
+    index: object
+    rows: IndexRows
+    lexical: BM25 = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.rows.embedding_ids)
+
+
+def version_directory(version: int) -> Path:
+    return settings.INDEX_DIR / f"v{version:06d}"
+
+
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """Serialise index writers on this machine (workers and management commands alike)."""
+    settings.INDEX_DIR.mkdir(parents=True, exist_ok=True)
+    with open(settings.INDEX_DIR / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_index(version: int, model_name: str, vectors: np.ndarray, rows: IndexRows) -> str:
+    """Write a complete version directory atomically; returns the index type used."""
+    import faiss
+
+    index = create_index(vectors)
+    settings.INDEX_DIR.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=settings.INDEX_DIR))
+    try:
+        faiss.write_index(index, str(staging / "index.faiss"))
+        meta = {"version": version, "model_name": model_name, **rows.__dict__}
+        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        target = version_directory(version)
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_old_versions(keep_from=version - KEEP_VERSIONS + 1)
+    return index_type(index)
+
+
+def _remove_old_versions(keep_from: int) -> None:
+    for directory in settings.INDEX_DIR.glob("v*"):
+        try:
+            number = int(directory.name[1:])
+        except ValueError:
+            continue
+        if number < keep_from:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def read_snapshot(version: int) -> IndexSnapshot:
+    import faiss
+
+    directory = version_directory(version)
+    try:
+        index = faiss.read_index(str(directory / "index.faiss"))
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
+    if getattr(index, "nprobe", None) is not None:
+        index.nprobe = IVF_PROBES
+    rows = IndexRows(
+        embedding_ids=meta["embedding_ids"],
+        use_case_ids=meta["use_case_ids"],
+        kinds=meta["kinds"],
+        languages=meta["languages"],
+        texts=meta["texts"],
+    )
+    if index.ntotal != len(rows.embedding_ids):
+        raise IndexUnavailable(f"index version {version} disagrees with its id map")
+    lexical = BM25([tokenize(t, lang) for t, lang in zip(rows.texts, rows.languages, strict=True)])
+    return IndexSnapshot(version, meta["model_name"], index, rows, lexical)
+
+
+class IndexStore:
+    """Holds the served snapshot of one process and swaps in newer versions.
+
+    At most every `INDEX_VERSION_CHECK_SECONDS` a request asks the database for the newest
+    version (one small query); a newer one is loaded and replaces the held snapshot in a single
+    assignment, so concurrent requests see either the old or the new snapshot, never a mix.
+    """
+
+    def __init__(self) -> None:
+        self._snapshot: IndexSnapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> IndexSnapshot:
+        snapshot = self._snapshot
+        if (
+            snapshot is not None
+            and time.monotonic() - self._checked_at < settings.INDEX_VERSION_CHECK_SECONDS
+        ):
+            return snapshot
+        with self._lock:
+            snapshot = self._snapshot
+            latest = _latest_version()
+            self._checked_at = time.monotonic()
+            if latest is None:
+                raise IndexUnavailable("no index has been built yet")
+            if snapshot is None or snapshot.version != latest:
+                snapshot = read_snapshot(latest)
+                self._snapshot = snapshot
+                logger.info(
+                    "serving index version %s (%s vectors)", snapshot.version, snapshot.size
+                )
+            return snapshot
+
+    def reset(self) -> None:
+        with self._lock:
+            self._snapshot = None
+            self._checked_at = 0.0
+
+
+def _latest_version() -> int | None:
+    from matching.models import IndexBuild
+
+    return IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
+
+
+store = IndexStore()

@@ -1,0 +1,258 @@
+"""Keeping stored vectors and the FAISS index in line with the catalog.
+
+The database is the source of truth: a catalog change marks the use case stale, and
+`refresh_embeddings` encodes only texts whose content hash or model changed. Both functions are
+safe to run twice or concurrently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from matching import index as index_files
+from matching.encoders import get_encoder
+from matching.models import IndexBuild, TextEmbedding
+from matching.text import split_sentences
+from usecases.models import UseCase
+
+logger = logging.getLogger(__name__)
+LANGUAGES = ("en", "de")
+Progress = Callable[[int, int], None]  # (texts just encoded, texts to encode in all)
+
+
+@dataclass(frozen=True)
+class CatalogText:
+    kind: str
+    language: str
+    position: int
+    text: str
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.kind, self.language, self.position)
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RefreshReport:
+    use_cases: int = 0
+    encoded: int = 0
+    removed: int = 0
+    failed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.encoded or self.removed)
+
+
+def catalog_texts(use_case: UseCase) -> list[CatalogText]:
+    """Every text of a use case that is matched against: both languages, all kinds."""
+    kinds = TextEmbedding.Kind
+    texts: list[CatalogText] = []
+    for language in LANGUAGES:
+        texts.append(
+            CatalogText(kinds.TITLE, language, 0, getattr(use_case, f"title_{language}") or "")
+        )
+        texts.append(
+            CatalogText(kinds.SUMMARY, language, 0, getattr(use_case, f"summary_{language}") or "")
+        )
+        sentences = split_sentences(getattr(use_case, f"description_{language}") or "")
+        texts.extend(
+            CatalogText(kinds.DESCRIPTION, language, i, s) for i, s in enumerate(sentences)
+        )
+        statements = use_case.problem_statements_in(language)
+        texts.extend(
+            CatalogText(kinds.PROBLEM_STATEMENT, language, i, s) for i, s in enumerate(statements)
+        )
+    return [t for t in texts if t.text.strip()]
+
+
+def use_cases_needing_embedding() -> list[int]:
+    """Stale or failed use cases, and published ones with missing vectors or another model's."""
+    model_name = settings.EMBEDDING_MODEL
+    flagged = UseCase.objects.filter(
+        embedding_status__in=[UseCase.EmbeddingStatus.STALE, UseCase.EmbeddingStatus.FAILED]
+    )
+    other_model = UseCase.objects.filter(embeddings__isnull=False).filter(
+        ~Q(embeddings__model_name=model_name)
+    )
+    missing = UseCase.objects.filter(status=UseCase.Status.PUBLISHED, embeddings__isnull=True)
+    ids = set(flagged.values_list("id", flat=True))
+    ids |= set(other_model.values_list("id", flat=True))
+    ids |= set(missing.values_list("id", flat=True))
+    return sorted(ids)
+
+
+def refresh_embeddings(
+    use_case_ids: Iterable[int], *, batch_size: int | None = None, progress: Progress | None = None
+) -> RefreshReport:
+    """Encode the changed texts of these use cases and store their vectors.
+
+    Unpublished use cases lose their vectors, since only published ones are ever matched. A use
+    case is marked current only if nobody edited it while its texts were being encoded.
+    """
+    report = RefreshReport()
+    use_cases = list(
+        UseCase.objects.filter(pk__in=list(use_case_ids)).prefetch_related("problem_statements")
+    )
+    report.use_cases = len(use_cases)
+    if not use_cases:
+        return report  # nothing to do, and no reason to load the model
+    encoder = get_encoder()
+    pending: list[tuple[UseCase, CatalogText]] = []
+    obsolete: list[int] = []
+    stored: dict[int, dict[tuple[str, str, int], TextEmbedding]] = defaultdict(dict)
+    for row in TextEmbedding.objects.filter(use_case__in=use_cases).only(
+        "id", "use_case_id", "kind", "language", "position", "content_hash", "model_name"
+    ):
+        stored[row.use_case_id][(row.kind, row.language, row.position)] = row
+    for use_case in use_cases:
+        existing = stored[use_case.pk]
+        wanted = catalog_texts(use_case) if use_case.status == UseCase.Status.PUBLISHED else []
+        wanted_keys = {text.key for text in wanted}
+        obsolete.extend(row.id for key, row in existing.items() if key not in wanted_keys)
+        for text in wanted:
+            row = existing.get(text.key)
+            if (
+                row is None
+                or row.content_hash != text.content_hash()
+                or row.model_name != encoder.name
+            ):
+                pending.append((use_case, text))
+
+    vectors = _encode([text.text for _, text in pending], batch_size, progress)
+    with transaction.atomic():
+        # Lock the use cases so a concurrent refresh of the same ones waits and then replaces
+        # these rows with identical content instead of colliding on the unique key.
+        list(UseCase.objects.select_for_update().filter(pk__in=[u.pk for u in use_cases]))
+        replaced = {(use_case.pk, *text.key) for use_case, text in pending}
+        current_rows = TextEmbedding.objects.filter(use_case__in=use_cases).values_list(
+            "id", "use_case_id", "kind", "language", "position"
+        )
+        superseded = [row[0] for row in current_rows if tuple(row[1:]) in replaced]
+        TextEmbedding.objects.filter(pk__in=[*obsolete, *superseded]).delete()
+        report.removed = len(obsolete)
+        TextEmbedding.objects.bulk_create(
+            [
+                TextEmbedding(
+                    use_case=use_case,
+                    kind=text.kind,
+                    language=text.language,
+                    position=text.position,
+                    text=text.text,
+                    content_hash=text.content_hash(),
+                    model_name=encoder.name,
+                    dimensions=vector.shape[0],
+                    vector=vector.tobytes(),
+                )
+                for (use_case, text), vector in zip(pending, vectors, strict=True)
+            ],
+            batch_size=500,
+        )
+        for use_case in use_cases:
+            # Compare-and-set: an edit during encoding leaves the use case stale for the next run.
+            UseCase.objects.filter(pk=use_case.pk, updated_at=use_case.updated_at).update(
+                embedding_status=UseCase.EmbeddingStatus.CURRENT, embedding_error=""
+            )
+    report.encoded = len(pending)
+    logger.info(
+        "refreshed %s use cases: %s texts encoded, %s removed",
+        report.use_cases,
+        report.encoded,
+        report.removed,
+    )
+    return report
+
+
+def _encode(texts: list[str], batch_size: int | None, progress: Progress | None) -> np.ndarray:
+    encoder = get_encoder()
+    size = batch_size or settings.EMBEDDING_BATCH_SIZE
+    if not texts:
+        return np.zeros((0, encoder.dimensions), dtype=np.float32)
+    if progress is None:
+        return encoder.encode(texts, batch_size=size)
+    chunks = []
+    chunk = size * 8
+    for start in range(0, len(texts), chunk):
+        chunks.append(encoder.encode(texts[start : start + chunk], batch_size=size))
+        progress(min(chunk, len(texts) - start), len(texts))
+    return np.vstack(chunks)
+
+
+def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
+    UseCase.objects.filter(pk__in=list(use_case_ids)).update(
+        embedding_status=UseCase.EmbeddingStatus.FAILED, embedding_error=error[:2000]
+    )
+
+
+def rebuild_index() -> IndexBuild:
+    """Build a new index version from the stored vectors of the configured model."""
+    model_name = settings.EMBEDDING_MODEL
+    with index_files.build_lock():
+        started = time.monotonic()
+        rows = list(
+            TextEmbedding.objects.filter(
+                model_name=model_name, use_case__status=UseCase.Status.PUBLISHED
+            )
+            .order_by("use_case_id", "language", "kind", "position")
+            .values_list("id", "use_case_id", "kind", "language", "text", "vector")
+        )
+        if not rows:
+            raise index_files.IndexUnavailable(
+                "no vectors stored for the configured model; run `manage.py reembed --all`"
+            )
+        vectors = np.vstack([np.frombuffer(bytes(row[5]), dtype=np.float32) for row in rows])
+        index_rows = index_files.IndexRows(
+            embedding_ids=[row[0] for row in rows],
+            use_case_ids=[row[1] for row in rows],
+            kinds=[row[2] for row in rows],
+            languages=[row[3] for row in rows],
+            texts=[row[4] for row in rows],
+        )
+        latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
+        version = (latest or 0) + 1
+        kind = index_files.write_index(version, model_name, vectors, index_rows)
+        build = IndexBuild.objects.create(
+            version=version,
+            model_name=model_name,
+            index_type=kind,
+            vectors=len(rows),
+            use_cases=len(set(index_rows.use_case_ids)),
+            dimensions=vectors.shape[1],
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    logger.info("built %s", build)
+    return build
+
+
+def index_needs_rebuild() -> bool:
+    """True when no index was built yet or this machine lacks the newest version's files."""
+    latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
+    return latest is None or not (index_files.version_directory(latest) / "meta.json").exists()
+
+
+def refresh_and_rebuild(
+    use_case_ids: Iterable[int], *, progress: Progress | None = None
+) -> RefreshReport:
+    """Refresh these use cases and build a new index if any vector changed (or none is usable)."""
+    ids = list(use_case_ids)
+    try:
+        report = refresh_embeddings(ids, progress=progress)
+    except Exception as exc:
+        mark_failed(ids, f"{type(exc).__name__}: {exc}")
+        raise
+    if report.changed or index_needs_rebuild():
+        rebuild_index()
+    return report

@@ -1,0 +1,188 @@
+"""Matching a company's problem description to published use cases."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from matching import ranking
+from matching.encoders import get_encoder
+from matching.index import store
+from matching.models import Submission
+from matching.text import detect_language, tokenize
+from usecases.models import Provider, UseCase
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 5000
+MIN_WORDS = 3
+MAX_TOP_K = 50
+MATCHED_ON_PER_RESULT = 2
+DENSE_CANDIDATES = 200
+
+
+class InvalidQuery(ValueError):
+    """The input cannot be matched; `field` names the input and the message says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+def clean_problem_text(text: str) -> str:
+    """The text with surrounding whitespace removed, or InvalidQuery in the active language."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidQuery("text", _("Please describe your business problem."))
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise InvalidQuery(
+            "text",
+            _("Please shorten your description to %(limit)d characters at most (now %(length)d).")
+            % {"limit": MAX_TEXT_LENGTH, "length": len(cleaned)},
+        )
+    if len(cleaned.split()) < MIN_WORDS:
+        raise InvalidQuery(
+            "text",
+            _("Please describe your problem in at least %(count)d words.") % {"count": MIN_WORDS},
+        )
+    return cleaned
+
+
+@dataclass(frozen=True)
+class MatchRequest:
+    text: str
+    top_k: int = 5
+    language: str | None = None
+    goal: str = "balanced"
+    value_weight: float | None = None
+    store: bool = True
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    query_id: str | None
+    language: str
+    low_confidence: bool
+    results: list[dict[str, Any]]
+    model_name: str
+    index_version: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query_id": self.query_id,
+            "language": self.language,
+            "low_confidence": self.low_confidence,
+            "results": self.results,
+        }
+
+
+def match(request: MatchRequest) -> MatchResult:
+    """Rank published use cases for a problem description and store the query unless opted out."""
+    text = clean_problem_text(request.text)
+    if not 1 <= request.top_k <= MAX_TOP_K:
+        raise InvalidQuery("top_k", _("Choose between 1 and %(max)d results.") % {"max": MAX_TOP_K})
+    if request.goal not in ranking.GOALS:
+        raise InvalidQuery("goal", _("Unknown goal."))
+    language = request.language or detect_language(text)
+    value_weight = (
+        settings.MATCH_DEFAULT_VALUE_WEIGHT
+        if request.value_weight is None
+        else request.value_weight
+    )
+
+    snapshot = store.current()
+    query_vector = get_encoder().encode([text])
+    similarities, rows = snapshot.index.search(query_vector, min(DENSE_CANDIDATES, snapshot.size))
+    dense_hits = [
+        (int(r), float(s)) for r, s in zip(rows[0], similarities[0], strict=True) if r >= 0
+    ]
+    lexical = snapshot.lexical.scores(tokenize(text, language))
+    candidates = ranking.combine(dense_hits, lexical, snapshot.rows.use_case_ids)
+
+    use_cases = _load_use_cases([c.use_case_id for c in candidates[: request.top_k * 4]])
+    candidates = [c for c in candidates if c.use_case_id in use_cases]
+    values = {
+        pk: use_case.value_potential.for_goal(request.goal) for pk, use_case in use_cases.items()
+    }
+    ordered = ranking.order_by_value(
+        candidates, values, value_weight=value_weight, top_k=request.top_k
+    )
+    with translation.override(language):
+        results = [
+            _result(rank, candidate, use_cases[candidate.use_case_id], snapshot.rows, language)
+            for rank, candidate in enumerate(ordered, start=1)
+        ]
+    low_confidence = ranking.is_low_confidence(candidates)
+
+    query_id = None
+    if request.store:
+        submission = Submission.objects.create(
+            text=text,
+            language=language,
+            goal=request.goal,
+            value_weight=value_weight,
+            top_k=request.top_k,
+            low_confidence=low_confidence,
+            results=results,
+            model_name=snapshot.model_name,
+            index_version=snapshot.version,
+        )
+        query_id = str(submission.pk)
+    return MatchResult(
+        query_id, language, low_confidence, results, snapshot.model_name, snapshot.version
+    )
+
+
+def _load_use_cases(ids: list[int]) -> dict[int, UseCase]:
+    use_cases = list(
+        UseCase.objects.filter(pk__in=ids, status=UseCase.Status.PUBLISHED)
+        .select_related("cluster")
+        .prefetch_related("assessments")
+    )
+    offers = Provider.objects.offering(use_cases)
+    for use_case in use_cases:
+        use_case.offered_by = offers[use_case.pk]
+    return {use_case.pk: use_case for use_case in use_cases}
+
+
+def _matched_on(candidate: ranking.Candidate, rows, language: str) -> list[str]:
+    """The closest texts, preferring those in the query's language and problem statements."""
+    same_language = [row for _, row in candidate.evidence if rows.languages[row] == language]
+    chosen = same_language or [row for _, row in candidate.evidence]
+    return [rows.texts[row] for row in chosen[:MATCHED_ON_PER_RESULT]]
+
+
+def _result(
+    rank: int, candidate: ranking.Candidate, use_case: UseCase, rows, language: str
+) -> dict[str, Any]:
+    potential = use_case.value_potential
+    return {
+        "rank": rank,
+        "relevance": round(candidate.relevance, 2),
+        "score": round(candidate.score, 2),
+        "use_case": {
+            "slug": use_case.slug,
+            "title": use_case.title,
+            "summary": use_case.summary,
+            "cluster": {"slug": use_case.cluster.slug, "name": use_case.cluster.name},
+        },
+        "value_potential": {
+            "revenue": potential.revenue,
+            "company_value": potential.company_value,
+            "cost_reduction": potential.cost_reduction,
+            "overall": potential.overall,
+            "assessments": potential.assessments,
+            "editorial_estimate": potential.editorial_estimate,
+        },
+        "matched_on": _matched_on(candidate, rows, language),
+        "providers": [
+            {"slug": p.slug, "name": p.name, "is_example": p.is_example}
+            for p in use_case.offered_by
+        ],
+    }

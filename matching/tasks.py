@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from matching import indexing
+
+TIME_LIMITS = {"soft_time_limit": 600, "time_limit": 660}  # well under the 1 h visibility timeout
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    retry_backoff_max=300,
+    max_retries=5,
+    **TIME_LIMITS,
+)
+def refresh_stale_embeddings() -> dict[str, int]:
+    """Encode whatever the database marks stale and rebuild the index if vectors changed."""
+    report = indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
+    return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
+def refresh_use_cases(use_case_ids: list[int]) -> dict[str, int]:
+    report = indexing.refresh_and_rebuild(use_case_ids)
+    return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
+def rebuild_index() -> int:
+    return indexing.rebuild_index().version
+
+
+@shared_task(**TIME_LIMITS)
+def sweep_stale_embeddings() -> int:
+    """Periodic safety net: queue a refresh if anything is still stale (the broker was down)."""
+    stale = indexing.use_cases_needing_embedding()
+    if stale:
+        refresh_stale_embeddings.delay()
+    return len(stale)

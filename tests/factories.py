@@ -1,0 +1,86 @@
+"""Small factories for test data; each returns a saved object with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+
+_numbers = itertools.count(1)
+
+
+def make_cluster(**overrides: object) -> Cluster:
+    number = next(_numbers)
+    values = {
+        "slug": f"cluster-{number}",
+        "name_en": f"Cluster {number}",
+        "name_de": f"Cluster {number} (de)",
+        "description_en": "A test cluster.",
+        "description_de": "Ein Testcluster.",
+        "ordering": number,
+    }
+    values.update(overrides)
+    return Cluster.objects.create(**values)
+
+
+def make_use_case(
+    cluster: Cluster | None = None, statements: int = 3, **overrides: object
+) -> UseCase:
+    number = next(_numbers)
+    values = {
+        "slug": f"use-case-{number}",
+        "cluster": cluster or make_cluster(),
+        "title_en": f"Use case {number}",
+        "title_de": f"Anwendungsfall {number}",
+        "summary_en": "Does something useful.",
+        "summary_de": "Tut etwas Nützliches.",
+        "description_en": "It does something useful. It needs data.",
+        "description_de": "Es tut etwas Nützliches. Es braucht Daten.",
+        "data_needed_en": "Some data.",
+        "data_needed_de": "Einige Daten.",
+        "effort": UseCase.Effort.MEDIUM,
+        "status": UseCase.Status.PUBLISHED,
+    }
+    values.update(overrides)
+    use_case = UseCase.objects.create(**values)
+    for position in range(statements):
+        ProblemStatement.objects.create(
+            use_case=use_case,
+            language="en",
+            text=f"Problem {position} of {number}",
+            position=position,
+        )
+        ProblemStatement.objects.create(
+            use_case=use_case,
+            language="de",
+            text=f"Problem {position} von {number}",
+            position=position,
+        )
+    return use_case
+
+
+def make_assessment(use_case: UseCase, **overrides: object) -> ExpertAssessment:
+    values = {
+        "use_case": use_case,
+        "assessor": f"Expert {next(_numbers)}",
+        "assessed_on": datetime.date(2026, 11, 1),
+        "editorial_estimate": False,
+        "revenue": 3,
+        "company_value": 3,
+        "cost_reduction": 3,
+    }
+    values.update(overrides)
+    return ExpertAssessment.objects.create(**values)
+
+
+def make_provider(**overrides: object) -> Provider:
+    number = next(_numbers)
+    values = {
+        "slug": f"provider-{number}",
+        "name": f"Provider {number}",
+        "contact_email": f"hello{number}@provider.example",
+        "approval_status": Provider.Approval.APPROVED,
+    }
+    values.update(overrides)
+    return Provider.objects.create(**values)

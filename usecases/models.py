@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import mean
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from usecases import vocabularies
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def _validate_codes(vocabulary: vocabularies.Vocabulary, field: str, codes: object) -> None:
+    unknown = vocabularies.unknown_codes(vocabulary, codes)
+    if unknown:
+        raise ValidationError(
+            {field: _("Unknown values: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
+
+
+class Cluster(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    ordering = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordering", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ValuePotential:
+    """Mean expert scores (1 to 5) of one use case on the study's three value dimensions."""
+
+    revenue: float | None
+    company_value: float | None
+    cost_reduction: float | None
+    overall: float | None
+    assessments: int
+    editorial_estimate: bool
+
+    DIMENSIONS = ("revenue", "company_value", "cost_reduction")
+
+    @classmethod
+    def from_assessments(cls, assessments: list[ExpertAssessment]) -> ValuePotential:
+        """Expert assessments win over editorial estimates as soon as there is one."""
+        expert = [a for a in assessments if not a.editorial_estimate]
+        used = expert or assessments
+        if not used:
+            return cls(None, None, None, None, 0, editorial_estimate=False)
+        means = {dim: round(mean(getattr(a, dim) for a in used), 2) for dim in cls.DIMENSIONS}
+        return cls(
+            **means,
+            overall=round(mean(means.values()), 2),
+            assessments=len(used),
+            editorial_estimate=not expert,
+        )
+
+    def for_goal(self, goal: str) -> float | None:
+        """The mean that matters for a company's goal; `balanced` is the overall mean."""
+        return self.overall if goal == "balanced" else getattr(self, goal)
+
+
+class UseCase(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    class Effort(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class EmbeddingStatus(models.TextChoices):
+        STALE = "stale", _("Stale")
+        CURRENT = "current", _("Current")
+        FAILED = "failed", _("Failed")
+
+    slug = models.SlugField(max_length=120, unique=True)
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="use_cases")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"))
+    data_needed = models.TextField(_("data needed"))
+    business_functions = models.JSONField(default=list, blank=True)
+    industries = models.JSONField(default=list, blank=True)
+    ai_techniques = models.JSONField(default=list, blank=True)
+    obstacles = models.JSONField(default=list, blank=True)
+    effort = models.CharField(max_length=10, choices=Effort.choices, default=Effort.MEDIUM)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    embedding_status = models.CharField(
+        max_length=10, choices=EmbeddingStatus.choices, default=EmbeddingStatus.STALE
+    )
+    embedding_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cluster__ordering", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        _validate_codes(
+            vocabularies.BUSINESS_FUNCTIONS, "business_functions", self.business_functions
+        )
+        _validate_codes(vocabularies.INDUSTRIES, "industries", self.industries)
+        _validate_codes(vocabularies.AI_TECHNIQUES, "ai_techniques", self.ai_techniques)
+        _validate_codes(vocabularies.OBSTACLES, "obstacles", self.obstacles)
+
+    @property
+    def value_potential(self) -> ValuePotential:
+        """Computed from `assessments.all()`, so prefetch them when listing many use cases."""
+        return ValuePotential.from_assessments(list(self.assessments.all()))
+
+    def problem_statements_in(self, language: str) -> list[str]:
+        return [s.text for s in self.problem_statements.all() if s.language == language]
+
+
+class ProblemStatement(models.Model):
+    """A pain described the way a company would say it, without AI vocabulary."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        GERMAN = "de", "Deutsch"
+
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="problem_statements"
+    )
+    language = models.CharField(max_length=2, choices=Language.choices)
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+    from_catalog = models.BooleanField(
+        default=False,
+        help_text=_("Loaded from the catalog files; admin-added statements are kept."),
+    )
+
+    class Meta:
+        ordering = ["use_case", "language", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["use_case", "language", "text"], name="unique_problem_statement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ExpertAssessment(models.Model):
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="assessments")
+    assessor = models.CharField(_("assessor (name or role)"), max_length=200)
+    assessed_on = models.DateField(_("date"))
+    editorial_estimate = models.BooleanField(
+        _("editorial estimate"),
+        default=False,
+        help_text=_("An initial estimate by the catalog editors, not an expert interview."),
+    )
+    revenue = models.PositiveSmallIntegerField(_("revenue increase"), validators=SCORE_VALIDATORS)
+    company_value = models.PositiveSmallIntegerField(
+        _("company-value increase"), validators=SCORE_VALIDATORS
+    )
+    cost_reduction = models.PositiveSmallIntegerField(
+        _("cost reduction"), validators=SCORE_VALIDATORS
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["use_case", "-assessed_on", "assessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["use_case", "assessor", "assessed_on"], name="one_assessment_per_day"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{dim}__gte": 1, f"{dim}__lte": 5}),
+                    name=f"assessment_{dim}_1_to_5",
+                )
+                for dim in ValuePotential.DIMENSIONS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} on {self.use_case.slug} ({self.assessed_on})"
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    def approved(self) -> ProviderQuerySet:
+        return self.filter(approval_status=Provider.Approval.APPROVED)
+
+    def offering(self, use_cases: list[UseCase]) -> dict[int, list[Provider]]:
+        """Approved providers per use case id: those offering the use case or its whole cluster."""
+        cluster_ids = {u.cluster_id for u in use_cases}
+        providers = (
+            self.approved()
+            .filter(models.Q(use_cases__in=use_cases) | models.Q(clusters__in=cluster_ids))
+            .distinct()
+            .prefetch_related("use_cases", "clusters")
+        )
+        offers: dict[int, list[Provider]] = {u.pk: [] for u in use_cases}
+        for provider in providers:
+            use_case_ids = {u.pk for u in provider.use_cases.all()}
+            provider_clusters = {c.pk for c in provider.clusters.all()}
+            for use_case in use_cases:
+                if use_case.pk in use_case_ids or use_case.cluster_id in provider_clusters:
+                    offers[use_case.pk].append(provider)
+        return offers
+
+
+class Provider(models.Model):
+    class Approval(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    regions = models.JSONField(default=list, blank=True, help_text=_("ISO country codes or EU."))
+    languages = models.JSONField(default=list, blank=True)
+    company_sizes = models.JSONField(default=list, blank=True)
+    contact_email = models.EmailField(_("contact email"))
+    approval_status = models.CharField(
+        max_length=10, choices=Approval.choices, default=Approval.PENDING, db_index=True
+    )
+    is_example = models.BooleanField(
+        default=False, help_text=_("A fictional provider that shows how the platform works.")
+    )
+    use_cases = models.ManyToManyField(UseCase, blank=True, related_name="providers")
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="providers")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_providers",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        _validate_codes(vocabularies.LANGUAGE_CODES, "languages", self.languages)
+        _validate_codes(vocabularies.COMPANY_SIZES, "company_sizes", self.company_sizes)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from modeltranslation.translator import TranslationOptions, register
+
+from usecases.models import Cluster, ExpertAssessment, Provider, UseCase
+
+
+@register(Cluster)
+class ClusterTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = ("en", "de")
+
+
+@register(UseCase)
+class UseCaseTranslation(TranslationOptions):
+    fields = ("title", "summary", "description", "data_needed")
+    required_languages = ("en", "de")
+
+
+@register(ExpertAssessment)
+class ExpertAssessmentTranslation(TranslationOptions):
+    fields = ("comment",)
+
+
+@register(Provider)
+class ProviderTranslation(TranslationOptions):
+    fields = ("description",)
