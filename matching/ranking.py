@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-# Cosine similarities of the default model: below the floor a text is unrelated, at the ceiling
-# it says the same thing. Relevance maps this span to 0..1 so a manager can read a percentage.
-DENSE_FLOOR = 0.15
-DENSE_CEILING = 0.70
 # Share of relevance that comes from exact-term overlap (BM25), which rescues terms like "OCR".
-LEXICAL_WEIGHT = 0.25
+LEXICAL_WEIGHT = 0.2
+# A use case's dense score: its best text, plus this share of its second best, so that a use
+# case whose texts agree beats one lucky sentence.
+SECOND_BEST_WEIGHT = 0.4
 # BM25 score at which lexical evidence counts fully; weaker overlap counts proportionally.
 LEXICAL_SATURATION = 8.0
 # Below this relevance for the best use case, the catalog has no good fit.
@@ -29,27 +27,35 @@ class Candidate:
     lexical: float = 0.0
     relevance: float = 0.0
     evidence: list[tuple[float, int]] = field(default_factory=list)  # (similarity, row), best first
+    lexical_row: int | None = None
     score: float = 0.0
+
+    def evidence_rows(self) -> list[int]:
+        """Rows of the texts that explain the match: closest in meaning, else exact terms."""
+        rows = [row for _, row in self.evidence]
+        if not rows and self.lexical_row is not None:
+            rows.append(self.lexical_row)
+        return rows
 
 
 def _clip(value: float) -> float:
     return max(0.0, min(1.0, value))
 
 
-def dense_relevance(similarity: float) -> float:
-    return _clip((similarity - DENSE_FLOOR) / (DENSE_CEILING - DENSE_FLOOR))
+def dense_relevance(similarity: float, similarity_range: tuple[float, float]) -> float:
+    """Cosine similarity mapped to 0..1 within the encoder's range from unrelated to same."""
+    floor, ceiling = similarity_range
+    return _clip((similarity - floor) / (ceiling - floor))
 
 
 def combine(
     dense_hits: list[tuple[int, float]],
     lexical_scores: dict[int, float],
     use_case_of_row: list[int],
+    *,
+    similarity_range: tuple[float, float],
 ) -> list[Candidate]:
-    """Per use case: the best text similarity, the best BM25 score, and relevance from both.
-
-    A use case's dense score is its best text plus a little of its second best, so one lucky
-    sentence counts less than a use case whose texts agree.
-    """
+    """Per use case: the best text similarities, the best BM25 score, and relevance from both."""
     candidates: dict[int, Candidate] = {}
     for row, similarity in dense_hits:
         use_case_id = use_case_of_row[row]
@@ -59,20 +65,22 @@ def combine(
         candidate.evidence.sort(reverse=True)
         best = candidate.evidence[0][0]
         second = candidate.evidence[1][0] if len(candidate.evidence) > 1 else best
-        candidate.dense = 0.8 * best + 0.2 * second
+        candidate.dense = (1 - SECOND_BEST_WEIGHT) * best + SECOND_BEST_WEIGHT * second
 
-    best_lexical: dict[int, float] = defaultdict(float)
+    best_lexical: dict[int, tuple[float, int]] = {}
     for row, score in lexical_scores.items():
         use_case_id = use_case_of_row[row]
-        best_lexical[use_case_id] = max(best_lexical[use_case_id], score)
-    top_lexical = max(best_lexical.values(), default=0.0)
-    for use_case_id, score in best_lexical.items():
+        if score > best_lexical.get(use_case_id, (0.0, -1))[0]:
+            best_lexical[use_case_id] = (score, row)
+    top_lexical = max((score for score, _ in best_lexical.values()), default=0.0)
+    for use_case_id, (score, row) in best_lexical.items():
         candidate = candidates.setdefault(use_case_id, Candidate(use_case_id))
         candidate.lexical = (score / top_lexical) * min(1.0, top_lexical / LEXICAL_SATURATION)
+        candidate.lexical_row = row
 
     for candidate in candidates.values():
         candidate.relevance = round(
-            (1 - LEXICAL_WEIGHT) * dense_relevance(candidate.dense)
+            (1 - LEXICAL_WEIGHT) * dense_relevance(candidate.dense, similarity_range)
             + LEXICAL_WEIGHT * candidate.lexical,
             4,
         )

@@ -97,13 +97,20 @@ def match(request: MatchRequest) -> MatchResult:
     )
 
     snapshot = store.current()
-    query_vector = get_encoder().encode([text])
-    similarities, rows = snapshot.index.search(query_vector, min(DENSE_CANDIDATES, snapshot.size))
+    part = snapshot.part(language)
+    encoder = get_encoder(language)
+    query_vector = encoder.encode_queries([text])
+    similarities, rows = part.index.search(query_vector, min(DENSE_CANDIDATES, part.size))
     dense_hits = [
         (int(r), float(s)) for r, s in zip(rows[0], similarities[0], strict=True) if r >= 0
     ]
-    lexical = snapshot.lexical.scores(tokenize(text, language))
-    candidates = ranking.combine(dense_hits, lexical, snapshot.rows.use_case_ids)
+    lexical = part.lexical.scores(tokenize(text, language))
+    candidates = ranking.combine(
+        dense_hits,
+        lexical,
+        part.rows.use_case_ids,
+        similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
+    )
 
     use_cases = _load_use_cases([c.use_case_id for c in candidates[: request.top_k * 4]])
     candidates = [c for c in candidates if c.use_case_id in use_cases]
@@ -115,7 +122,7 @@ def match(request: MatchRequest) -> MatchResult:
     )
     with translation.override(language):
         results = [
-            _result(rank, candidate, use_cases[candidate.use_case_id], snapshot.rows, language)
+            _result(rank, candidate, use_cases[candidate.use_case_id], part.rows.texts)
             for rank, candidate in enumerate(ordered, start=1)
         ]
     low_confidence = ranking.is_low_confidence(candidates)
@@ -130,12 +137,12 @@ def match(request: MatchRequest) -> MatchResult:
             top_k=request.top_k,
             low_confidence=low_confidence,
             results=results,
-            model_name=snapshot.model_name,
+            model_name=part.model_name,
             index_version=snapshot.version,
         )
         query_id = str(submission.pk)
     return MatchResult(
-        query_id, language, low_confidence, results, snapshot.model_name, snapshot.version
+        query_id, language, low_confidence, results, part.model_name, snapshot.version
     )
 
 
@@ -151,15 +158,13 @@ def _load_use_cases(ids: list[int]) -> dict[int, UseCase]:
     return {use_case.pk: use_case for use_case in use_cases}
 
 
-def _matched_on(candidate: ranking.Candidate, rows, language: str) -> list[str]:
-    """The closest texts, preferring those in the query's language and problem statements."""
-    same_language = [row for _, row in candidate.evidence if rows.languages[row] == language]
-    chosen = same_language or [row for _, row in candidate.evidence]
-    return [rows.texts[row] for row in chosen[:MATCHED_ON_PER_RESULT]]
+def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
+    """The catalog texts closest to the query, best first."""
+    return [texts[row] for row in candidate.evidence_rows()[:MATCHED_ON_PER_RESULT]]
 
 
 def _result(
-    rank: int, candidate: ranking.Candidate, use_case: UseCase, rows, language: str
+    rank: int, candidate: ranking.Candidate, use_case: UseCase, texts: list[str]
 ) -> dict[str, Any]:
     potential = use_case.value_potential
     return {
@@ -180,7 +185,7 @@ def _result(
             "assessments": potential.assessments,
             "editorial_estimate": potential.editorial_estimate,
         },
-        "matched_on": _matched_on(candidate, rows, language),
+        "matched_on": _matched_on(candidate, texts),
         "providers": [
             {"slug": p.slug, "name": p.name, "is_example": p.is_example}
             for p in use_case.offered_by
