@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1s
 
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint format bench evaluate
+.PHONY: install run test lint format bench evaluate messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,9 @@ evaluate: install
 
 bench: install
 	$(PY) bench/run.py
+
+# Interface texts: extract into locale/de/LC_MESSAGES/django.po, translate, then compile the .mo
+# (both files are committed, so a fresh machine needs no gettext tools).
+messages: install
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv

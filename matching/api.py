@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from matching.index import IndexUnavailable
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
@@ -46,7 +46,7 @@ class MatchOut(Schema):
     response={200: MatchOut, 422: MatchErrorOut, 503: MatchErrorOut},
     summary="Match a business problem to AI use cases",
 )
-def match_problem(request: HttpRequest, payload: MatchIn) -> tuple[int, dict[str, Any]]:
+def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
     with translation.override(requested_language(request, payload.lang)):
         try:
             result = match(
@@ -60,15 +60,21 @@ def match_problem(request: HttpRequest, payload: MatchIn) -> tuple[int, dict[str
                 )
             )
         except InvalidQuery as exc:
-            return 422, {
-                "detail": translation.gettext("Invalid input."),
-                "errors": [{"field": exc.field, "message": exc.message}],
-            }
+            return Status(
+                422,
+                {
+                    "detail": translation.gettext("Invalid input."),
+                    "errors": [{"field": exc.field, "message": exc.message}],
+                },
+            )
         except IndexUnavailable:
-            return 503, {
-                "detail": translation.gettext(
-                    "Matching is being prepared. Please try again in a minute."
-                ),
-                "errors": [],
-            }
-    return 200, result.as_dict()
+            return Status(
+                503,
+                {
+                    "detail": translation.gettext(
+                        "Matching is being prepared. Please try again in a minute."
+                    ),
+                    "errors": [],
+                },
+            )
+    return Status(200, result.as_dict())
