@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import DatabaseError
 
 from matching.text import BM25, tokenize
 
@@ -214,16 +215,21 @@ class IndexStore:
             return snapshot
         with self._lock:
             snapshot = self._snapshot
-            latest = _latest_version()
+            try:
+                latest = _latest_version()
+            except DatabaseError:
+                if snapshot is None:
+                    raise IndexUnavailable("the database does not answer") from None
+                # Keep serving what we have; the next request asks again.
+                logger.warning("index version check failed; serving v%s", snapshot.version)
+                return snapshot
             self._checked_at = time.monotonic()
             if latest is None:
                 raise IndexUnavailable("no index has been built yet")
             if snapshot is None or snapshot.version != latest:
                 snapshot = read_snapshot(latest)
                 self._snapshot = snapshot
-                logger.info(
-                    "serving index version %s (%s vectors)", snapshot.version, snapshot.size
-                )
+                logger.info("serving index v%s (%s vectors)", snapshot.version, snapshot.size)
             return snapshot
 
     def reset(self) -> None:

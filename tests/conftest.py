@@ -54,6 +54,16 @@ def isolated_index_dir() -> Path:
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def eager_celery() -> None:
+    """Tasks run in the test process, even when CI names a broker; the Redis tests opt out."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
 @pytest.fixture(autouse=True)
 def fresh_index_store() -> None:
     from matching.index import store
