@@ -12,24 +12,39 @@ import snowballstemmer
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9])")
 
+# Function words, after the Snowball project's English and German stop lists.
 STOPWORDS = {
     "en": frozenset(
         """
-    a an and are as at be been but by can do does for from has have how i if in into is
-    it its me my no not of on or our out so such than that the their them then there
-    these they this to too up us very was we were what when where which while who why
-    will with without you your all any also each more most some just about over under
-    again get got
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further get got had has have having he her here hers herself him himself his
+    how i if in into is it its itself just me more most my myself no nor not now of off
+    on once only or other our ours ourselves out over own same she should so some such
+    than that the their theirs them themselves then there these they this those through
+    to too under until up us very was we were what when where which while who whom why
+    will with without would you your yours yourself yourselves also
     """.split()
     ),
     "de": frozenset(
         """
-    aber alle als also am an auch auf aus bei bin bis da damit dann das dass dem den der
-    des die dies diese dieser dir doch dort du durch ein eine einem einen einer eines er
-    es für hat hatte haben ich ihr ihre im in ist ja jede jeder kann kein keine können
-    man mehr mit muss müssen nach nicht noch nun nur ob oder ohne sehr sich sie sind so
-    soll sollen um und uns unser unsere unseren unserer unter viel vom von vor war wie
-    wir wird werden wo zu zum zur über immer oft sehr
+    aber alle allem allen aller alles als also am an ander andere anderem anderen
+    anderer anderes anderm andern anderr anders auch auf aus bei bin bis bist da damit
+    dann das dass dasselbe dazu dein deine deinem deinen deiner deines dem demselben den
+    denn denselben der derer derselbe derselben des desselben dessen dich die dies diese
+    dieselbe dieselben diesem diesen dieser dieses dir doch dort du durch ein eine einem
+    einen einer eines einig einige einigem einigen einiger einiges einmal er es etwas
+    euch euer eure eurem euren eurer eures für gegen gewesen hab habe haben hat hatte
+    hatten hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres im in
+    indem ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes jetzt kann
+    kein keine keinem keinen keiner keines können könnte machen man manche manchem
+    manchen mancher manches mein meine meinem meinen meiner meines mich mir mit muss
+    musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen
+    seiner seines selbst sich sie sind so solche solchem solchen solcher solches soll
+    sollte sondern sonst über um und uns unser unsere unserem unseren unserer unseres
+    unter viel vom von vor während war waren warst was weg weil weiter welche welchem
+    welchen welcher welches wenn werde werden wie wieder will wir wird wirst wo wollen
+    wollte würde würden zu zum zur zwar zwischen immer oft
     """.split()
     ),
 }

@@ -71,6 +71,14 @@ def fresh_index_store() -> None:
     store.reset()
 
 
+@pytest.fixture
+def own_index_dir(settings, tmp_path) -> Path:
+    """For tests that build index versions inside a transaction that is rolled back: their files
+    must not replace or prune the versions the session's catalog is served from."""
+    settings.INDEX_DIR = tmp_path / "index"
+    return settings.INDEX_DIR
+
+
 @pytest.fixture(scope="session")
 def catalog(django_db_setup, django_db_blocker) -> None:
     """The real catalog, embedded with the real model and indexed, once per test session.

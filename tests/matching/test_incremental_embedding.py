@@ -11,7 +11,7 @@ from matching.models import TextEmbedding
 from matching.services import MatchRequest, match
 from usecases.models import ProblemStatement, UseCase
 
-pytestmark = [pytest.mark.django_db, pytest.mark.model]
+pytestmark = [pytest.mark.django_db, pytest.mark.model, pytest.mark.usefixtures("own_index_dir")]
 
 SLUG = "machine-failure-early-warning-sensor-data"
 
@@ -64,6 +64,7 @@ def test_an_edited_description_reencodes_only_its_changed_sentences(catalog, cou
 
 
 def test_an_edit_changes_the_ranking_once_the_index_is_rebuilt(catalog):
+    indexing.rebuild_index()  # into this test's own index directory
     text = "Our greenhouse tomatoes get a grey fungus every spring"
     before = [r["use_case"]["slug"] for r in match(MatchRequest(text, store=False)).results]
     use_case = UseCase.objects.get(slug="food-produce-grading-foreign-object-detection")

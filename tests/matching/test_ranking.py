@@ -56,7 +56,7 @@ def test_by_default_relevance_leads_and_value_breaks_near_ties():
     values = {0: 1.0, 1: 5.0, 2: 5.0}
 
     ordered = ranking.order_by_value(
-        candidates(0.90, 0.89, 0.60), values, value_weight=0.15, top_k=3
+        candidates(0.90, 0.89, 0.60), values, value_weight=0.1, top_k=3
     )
 
     assert [c.use_case_id for c in ordered] == [1, 0, 2]
@@ -65,7 +65,7 @@ def test_by_default_relevance_leads_and_value_breaks_near_ties():
 def test_a_large_relevance_gap_is_not_overturned_by_the_default_value_weight():
     values = {0: 1.0, 1: 5.0}
 
-    ordered = ranking.order_by_value(candidates(0.90, 0.70), values, value_weight=0.15, top_k=2)
+    ordered = ranking.order_by_value(candidates(0.90, 0.70), values, value_weight=0.1, top_k=2)
 
     assert [c.use_case_id for c in ordered] == [0, 1]
 
