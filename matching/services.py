@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from matching import ranking
 from matching.encoders import get_encoder
-from matching.index import store
+from matching.index import IndexUnavailable, store
 from matching.models import Submission
 from matching.text import detect_language, tokenize
 from usecases.models import Provider, UseCase
@@ -144,6 +144,16 @@ def match(request: MatchRequest) -> MatchResult:
     return MatchResult(
         query_id, language, low_confidence, results, part.model_name, snapshot.version
     )
+
+
+def warm_up() -> None:
+    """Load both encoders and the current index now, so the first company does not wait."""
+    for language in ("en", "de"):
+        get_encoder(language).encode_queries(["warm up"])
+    try:
+        store.current()
+    except IndexUnavailable:
+        logger.warning("no index yet; matching answers 503 until one is built")
 
 
 def _load_use_cases(ids: list[int]) -> dict[int, UseCase]:
