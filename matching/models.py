@@ -72,6 +72,9 @@ class Submission(models.Model):
     value_weight = models.FloatField()
     top_k = models.PositiveSmallIntegerField()
     low_confidence = models.BooleanField(default=False, db_index=True)
+    industry = models.CharField(max_length=40, blank=True)
+    company_size = models.CharField(max_length=20, blank=True)
+    business_function = models.CharField(max_length=40, blank=True)
     results = models.JSONField(default=list)
     model_name = models.CharField(max_length=300)
     index_version = models.PositiveIntegerField()
@@ -82,3 +85,23 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.text[:60]}"
+
+
+class ResultFeedback(models.Model):
+    """A company's rating of one result of its stored query; rating again replaces it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="feedback")
+    use_case_slug = models.SlugField(max_length=120)
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "use_case_slug"], name="one_rating_per_result"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.use_case_slug}: {'helpful' if self.helpful else 'not helpful'}"

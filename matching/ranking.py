@@ -18,6 +18,8 @@ LOW_CONFIDENCE_RELEVANCE = 0.35
 VALUE_POOL_FACTOR = 3
 VALUE_POOL_MIN_SHARE = 0.6
 GOALS = ("balanced", "cost_reduction", "revenue", "company_value")
+# Added to the score of a relevant use case for each refinement it fits (industry, function).
+FIT_BONUS = 0.03
 
 
 @dataclass
@@ -93,12 +95,15 @@ def order_by_value(
     *,
     value_weight: float,
     top_k: int,
+    fits_of: dict[int, int] | None = None,
 ) -> list[Candidate]:
-    """Final order: relevance, with value potential (1..5, scaled to 0..1) weighing `value_weight`.
+    """Final order: relevance, with value potential (1..5, scaled to 0..1) weighing `value_weight`
+    and a small bonus per refinement the use case fits (`fits_of`: use case id -> count).
 
     Only the relevant head of the list takes part, so a high-value but unrelated use case can
     never be lifted above related ones.
     """
+    fits_of = fits_of or {}
     if not candidates:
         return []
     best = candidates[0].relevance
@@ -112,7 +117,10 @@ def order_by_value(
         value = value_of.get(candidate.use_case_id)
         value_share = (value - 1) / 4 if value is not None else 0.0
         candidate.score = round(
-            (1 - value_weight) * candidate.relevance + value_weight * value_share, 4
+            (1 - value_weight) * candidate.relevance
+            + value_weight * value_share
+            + FIT_BONUS * fits_of.get(candidate.use_case_id, 0),
+            4,
         )
     for candidate in rest:
         candidate.score = round((1 - value_weight) * candidate.relevance, 4)

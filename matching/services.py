@@ -6,14 +6,15 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from matching import ranking
-from matching.encoders import get_encoder
+from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, store
-from matching.models import Submission
+from matching.models import Submission, TextEmbedding
 from matching.text import detect_language, tokenize
 from usecases.models import Provider, UseCase
 
@@ -62,6 +63,11 @@ class MatchRequest:
     goal: str = "balanced"
     value_weight: float | None = None
     store: bool = True
+    # Optional refinements from the start page: they lift fitting use cases a little and filter
+    # the providers shown by the company sizes they serve.
+    industry: str = ""
+    business_function: str = ""
+    company_size: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,18 +118,25 @@ def match(request: MatchRequest) -> MatchResult:
         similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
     )
 
-    use_cases = _load_use_cases([c.use_case_id for c in candidates[: request.top_k * 4]])
+    use_cases = _load_use_cases(
+        [c.use_case_id for c in candidates[: request.top_k * 4]], request.company_size
+    )
     candidates = [c for c in candidates if c.use_case_id in use_cases]
+    fits = {pk: _fits(use_case, request) for pk, use_case in use_cases.items()}
     values = {
         pk: use_case.value_potential.for_goal(request.goal) for pk, use_case in use_cases.items()
     }
     ordered = ranking.order_by_value(
-        candidates, values, value_weight=value_weight, top_k=request.top_k
+        candidates,
+        values,
+        value_weight=value_weight,
+        top_k=request.top_k,
+        fits_of={pk: sum(fit.values()) for pk, fit in fits.items()},
     )
     with translation.override(language):
         results = [
-            _result(rank, candidate, use_cases[candidate.use_case_id], part.rows.texts)
-            for rank, candidate in enumerate(ordered, start=1)
+            _result(rank, c, use_cases[c.use_case_id], part.rows.texts, fits[c.use_case_id])
+            for rank, c in enumerate(ordered, start=1)
         ]
     low_confidence = ranking.is_low_confidence(candidates)
 
@@ -136,6 +149,9 @@ def match(request: MatchRequest) -> MatchResult:
             value_weight=value_weight,
             top_k=request.top_k,
             low_confidence=low_confidence,
+            industry=request.industry,
+            company_size=request.company_size,
+            business_function=request.business_function,
             results=results,
             model_name=part.model_name,
             index_version=snapshot.version,
@@ -156,7 +172,36 @@ def warm_up() -> None:
         logger.warning("no index yet; matching answers 503 until one is built")
 
 
-def _load_use_cases(ids: list[int]) -> dict[int, UseCase]:
+def related_use_cases(use_case: UseCase, language: str, count: int = 4) -> list[int]:
+    """Ids of the published use cases whose texts lie closest to this one's, most similar first.
+
+    The use case is represented by the mean of its stored vectors in `language`; without an
+    index (or vectors) there is simply nothing related to show.
+    """
+    vectors = [
+        row.as_array()
+        for row in TextEmbedding.objects.filter(
+            use_case=use_case, language=language, model_name=model_name_for(language)
+        ).only("vector")
+    ]
+    try:
+        part = store.current().part(language)
+    except IndexUnavailable:
+        return []
+    if not vectors:
+        return []
+    centre = np.mean(vectors, axis=0, keepdims=True).astype(np.float32)
+    centre /= np.linalg.norm(centre)
+    similarities, rows = part.index.search(centre, min(part.size, 200))
+    best: dict[int, float] = {}
+    for row, similarity in zip(rows[0], similarities[0], strict=True):
+        other = part.rows.use_case_ids[row] if row >= 0 else use_case.pk
+        if other != use_case.pk and other not in best:
+            best[other] = float(similarity)
+    return list(best)[:count]
+
+
+def _load_use_cases(ids: list[int], company_size: str = "") -> dict[int, UseCase]:
     use_cases = list(
         UseCase.objects.filter(pk__in=ids, status=UseCase.Status.PUBLISHED)
         .select_related("cluster")
@@ -164,8 +209,44 @@ def _load_use_cases(ids: list[int]) -> dict[int, UseCase]:
     )
     offers = Provider.objects.offering(use_cases)
     for use_case in use_cases:
-        use_case.offered_by = offers[use_case.pk]
+        use_case.offered_by = [
+            p for p in offers[use_case.pk] if not company_size or company_size in p.company_sizes
+        ]
     return {use_case.pk: use_case for use_case in use_cases}
+
+
+def _fits(use_case: UseCase, request: MatchRequest) -> dict[str, bool]:
+    """Which of the company's refinements this use case fits; all-industry use cases fit any."""
+    fits = {}
+    if request.industry:
+        fits["industry"] = bool({request.industry, "cross_industry"} & set(use_case.industries))
+    if request.business_function:
+        fits["business_function"] = request.business_function in use_case.business_functions
+    return fits
+
+
+def reorder(results: list[dict[str, Any]], goal: str, value_weight: float) -> list[dict[str, Any]]:
+    """Stored results in the order a different goal or value weight gives, ranks renumbered."""
+    candidates = [
+        ranking.Candidate(use_case_id=index, relevance=result["relevance"])
+        for index, result in enumerate(results)
+    ]
+    candidates.sort(key=lambda c: (-c.relevance, c.use_case_id))
+    values = {
+        index: _goal_value(result["value_potential"], goal) for index, result in enumerate(results)
+    }
+    fits = {index: sum(result.get("fits", {}).values()) for index, result in enumerate(results)}
+    ordered = ranking.order_by_value(
+        candidates, values, value_weight=value_weight, top_k=len(results), fits_of=fits
+    )
+    return [
+        {**results[c.use_case_id], "rank": rank, "score": round(c.score, 2)}
+        for rank, c in enumerate(ordered, start=1)
+    ]
+
+
+def _goal_value(potential: dict[str, Any], goal: str) -> float | None:
+    return potential["overall"] if goal == "balanced" else potential[goal]
 
 
 def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
@@ -174,7 +255,11 @@ def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
 
 
 def _result(
-    rank: int, candidate: ranking.Candidate, use_case: UseCase, texts: list[str]
+    rank: int,
+    candidate: ranking.Candidate,
+    use_case: UseCase,
+    texts: list[str],
+    fits: dict[str, bool],
 ) -> dict[str, Any]:
     potential = use_case.value_potential
     return {
@@ -200,4 +285,5 @@ def _result(
             {"slug": p.slug, "name": p.name, "is_example": p.is_example}
             for p in use_case.offered_by
         ],
+        "fits": fits,
     }

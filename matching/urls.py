@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from matching import views
+
+app_name = "matching"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("results/<uuid:pk>/", views.results, name="results"),
+    path("results/<uuid:pk>/rate/<slug:slug>/", views.rate, name="rate"),
+    path("results/<uuid:pk>/delete/", views.delete, name="delete"),
+    path("results/<uuid:pk>/results.csv", views.download_csv, name="csv"),
+    path("results/<uuid:pk>/print/", views.print_view, name="print"),
+]

@@ -1,0 +1,293 @@
+"""The company's journey: describe a problem, read the matches, act on them."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from matching.forms import FeedbackForm, ProblemForm, ReweightForm
+from matching.index import IndexUnavailable
+from matching.models import ResultFeedback, Submission
+from matching.services import MatchRequest, match, reorder
+from usecases import vocabularies
+from usecases.models import Provider, UseCase
+
+RESULTS_SHOWN = 8
+DEFAULT_WEIGHT_PERCENT = round(settings.MATCH_DEFAULT_VALUE_WEIGHT * 100)
+
+
+def example_problems() -> list[str]:
+    """Clickable examples on the start page, in the interface language."""
+    return [
+        _("Our machines break down without warning and production stands still for hours."),
+        _("We type supplier invoices and delivery notes into our ERP system by hand."),
+        _("Our customer service answers the same questions about delivery times all day."),
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        example = request.GET.get("example", "")
+        initial = {"goal": "balanced"}
+        if example.isdigit() and int(example) < len(example_problems()):
+            initial["text"] = example_problems()[int(example)]
+        return _start_page(request, ProblemForm(initial=initial))
+
+    form = ProblemForm(request.POST)
+    if not form.is_valid():
+        return _start_page(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        result = match(
+            MatchRequest(
+                text=data["text"],
+                top_k=RESULTS_SHOWN,
+                goal=data["goal"],
+                store=not data["dont_store"],
+                industry=data["industry"],
+                business_function=data["business_function"],
+                company_size=data["company_size"],
+            )
+        )
+    except IndexUnavailable:
+        form.add_error(None, _("Matching is being prepared. Please try again in a minute."))
+        return _start_page(request, form, status=503)
+
+    if result.query_id is None:
+        # Not stored: shown once, with no address to come back to.
+        return render(
+            request,
+            "matching/results.html",
+            _results_context(
+                request,
+                None,
+                result.results,
+                result.language,
+                result.low_confidence,
+                data["company_size"],
+                data["goal"],
+                data["text"],
+                DEFAULT_WEIGHT_PERCENT,
+            ),
+        )
+    url = reverse("matching:results", args=[result.query_id])
+    if request.headers.get("HX-Request"):
+        response = results(request, uuid.UUID(result.query_id))
+        response["HX-Push-Url"] = url
+        return response
+    return redirect(url, permanent=False)
+
+
+def _start_page(request: HttpRequest, form: ProblemForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "matching/start.html",
+        {"form": form, "examples": example_problems()},
+        status=status,
+    )
+
+
+def _stored(pk: uuid.UUID) -> Submission:
+    return get_object_or_404(Submission, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def results(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    submission = _stored(pk)
+    shown = submission.results
+    goal = submission.goal
+    weight = round(submission.value_weight * 100)
+    if "goal" in request.GET:
+        reweight = ReweightForm(request.GET)
+        if reweight.is_valid():
+            goal, weight = reweight.cleaned_data["goal"], reweight.cleaned_data["weight"]
+            shown = reorder(shown, goal, weight / 100)
+    context = _results_context(
+        request,
+        submission,
+        shown,
+        submission.language,
+        submission.low_confidence,
+        submission.company_size,
+        goal,
+        submission.text,
+        weight,
+    )
+    return render(request, "matching/results.html", context)
+
+
+def _results_context(
+    request: HttpRequest,
+    submission: Submission | None,
+    results: list[dict[str, Any]],
+    language: str,
+    low_confidence: bool,
+    company_size: str,
+    goal: str,
+    text: str,
+    weight: int,
+) -> dict[str, Any]:
+    ratings = (
+        dict(submission.feedback.values_list("use_case_slug", "helpful")) if submission else {}
+    )
+    return {
+        "submission": submission,
+        "description": text,
+        "cards": result_cards(results, language, company_size, ratings),
+        "low_confidence": low_confidence,
+        "results_language": language,
+        "goal": goal,
+        "reweight": ReweightForm(initial={"goal": goal, "weight": weight}),
+    }
+
+
+def result_cards(
+    results: list[dict[str, Any]], language: str, company_size: str, ratings: dict[str, bool]
+) -> list[dict[str, Any]]:
+    """Each stored result with what the page shows beyond the snapshot, in the query's language.
+
+    Relevance, value and the matched sentences come from the snapshot the company was shown;
+    obstacles, prerequisites and providers are read now, so approvals and edits show up.
+    """
+    slugs = [r["use_case"]["slug"] for r in results]
+    use_cases = {
+        u.slug: u
+        for u in UseCase.objects.filter(
+            slug__in=slugs, status=UseCase.Status.PUBLISHED
+        ).select_related("cluster")
+    }
+    offers = Provider.objects.offering(list(use_cases.values()))
+    cards = []
+    with translation.override(language):
+        for result in results:
+            use_case = use_cases.get(result["use_case"]["slug"])
+            providers = offers.get(use_case.pk, []) if use_case else []
+            cards.append(
+                {
+                    **result,
+                    "published": use_case is not None,
+                    "data_needed": use_case.data_needed if use_case else "",
+                    "effort": use_case.get_effort_display() if use_case else "",
+                    "obstacles": [
+                        vocabularies.label(vocabularies.OBSTACLES, code, language)
+                        for code in (use_case.obstacles if use_case else [])
+                    ],
+                    "providers": [
+                        p for p in providers if not company_size or company_size in p.company_sizes
+                    ],
+                    "rating": ratings.get(result["use_case"]["slug"]),
+                }
+            )
+    return cards
+
+
+@require_POST
+def rate(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
+    submission = _stored(pk)
+    if slug not in {r["use_case"]["slug"] for r in submission.results}:
+        raise Http404
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Please choose helpful or not helpful."), status=400)
+    ResultFeedback.objects.update_or_create(
+        submission=submission,
+        use_case_slug=slug,
+        defaults={"helpful": form.cleaned_data["helpful"]},
+    )
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "matching/_rating.html",
+            {
+                "submission": submission,
+                "card": {"use_case": {"slug": slug}, "rating": form.cleaned_data["helpful"]},
+            },
+        )
+    return redirect(f"{reverse('matching:results', args=[pk])}#result-{slug}")
+
+
+@require_POST
+def delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    _stored(pk).delete()
+    messages.success(request, _("Your description and its results have been deleted."))
+    return redirect("matching:start")
+
+
+def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    submission = _stored(pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ai-use-cases-{pk}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the umlauts correctly
+    writer = csv.writer(response)
+    writer.writerow([_("Your description"), _spreadsheet_safe(submission.text)])
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Use case"),
+            _("Cluster"),
+            _("Relevance (%)"),
+            _("Revenue increase"),
+            _("Company-value increase"),
+            _("Cost reduction"),
+            _("Overall"),
+            _("Assessments"),
+            _("Editorial estimate"),
+            _("Matched on"),
+            _("Providers"),
+            _("Link"),
+        ]
+    )
+    for result in submission.results:
+        potential = result["value_potential"]
+        writer.writerow(
+            [
+                result["rank"],
+                _spreadsheet_safe(result["use_case"]["title"]),
+                _spreadsheet_safe(result["use_case"]["cluster"]["name"]),
+                round(result["relevance"] * 100),
+                potential["revenue"],
+                potential["company_value"],
+                potential["cost_reduction"],
+                potential["overall"],
+                potential["assessments"],
+                _("yes") if potential["editorial_estimate"] else _("no"),
+                _spreadsheet_safe(" | ".join(result["matched_on"])),
+                _spreadsheet_safe(", ".join(p["name"] for p in result["providers"])),
+                request.build_absolute_uri(
+                    reverse("usecases:use_case", args=[result["use_case"]["slug"]])
+                ),
+            ]
+        )
+    return response
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def print_view(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    submission = _stored(pk)
+    context = _results_context(
+        request,
+        submission,
+        submission.results,
+        submission.language,
+        submission.low_confidence,
+        submission.company_size,
+        submission.goal,
+        submission.text,
+        round(submission.value_weight * 100),
+    )
+    return render(request, "matching/print.html", context)
