@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1s
 
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint format bench evaluate messages
+.PHONY: install chromium run test lint format bench evaluate messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,14 @@ run: install
 	$(PY) manage.py reembed --stale
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
-test: install
+# Browser tests drive Debian's Chromium; installed when missing and this user may install it.
+chromium:
+	@command -v chromium >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	       && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "Chromium is not installed: browser tests will be skipped (apt-get install chromium)."
+
+test: install chromium
 	$(PY) -m pytest
 
 lint: install

@@ -227,7 +227,15 @@ class IndexStore:
             if latest is None:
                 raise IndexUnavailable("no index has been built yet")
             if snapshot is None or snapshot.version != latest:
-                snapshot = read_snapshot(latest)
+                try:
+                    snapshot = read_snapshot(latest)
+                except IndexUnavailable:
+                    if snapshot is None:
+                        raise
+                    # Files of the newest version are missing or broken on this machine: keep
+                    # answering from the held version until a rebuild writes a readable one.
+                    logger.exception("cannot load index v%s; serving v%s", latest, snapshot.version)
+                    return snapshot
                 self._snapshot = snapshot
                 logger.info("serving index v%s (%s vectors)", snapshot.version, snapshot.size)
             return snapshot

@@ -79,16 +79,29 @@ def own_index_dir(settings, tmp_path) -> Path:
     return settings.INDEX_DIR
 
 
+def ensure_catalog() -> None:
+    """Load, embed and index the real catalog unless the database already holds it.
+
+    Transactional tests empty the database when they end, so later users reload it.
+    """
+    from matching.indexing import index_needs_rebuild, rebuild_index
+    from usecases.models import UseCase
+    from usecases.services import load_catalog
+
+    if not UseCase.objects.filter(status=UseCase.Status.PUBLISHED).exists():
+        load_catalog()  # eager Celery embeds and indexes on commit
+    if index_needs_rebuild():
+        rebuild_index()
+
+
 @pytest.fixture(scope="session")
 def catalog(django_db_setup, django_db_blocker) -> None:
-    """The real catalog, embedded with the real model and indexed, once per test session.
+    """The real catalog, embedded with the real models and indexed, once per test session.
 
     Tests that use it must not commit changes to it (use `db`, which rolls back).
     """
-    from usecases.services import load_catalog
-
     with django_db_blocker.unblock():
-        load_catalog()  # eager Celery embeds and indexes on commit
+        ensure_catalog()
 
 
 def database_vendor() -> str:

@@ -11,12 +11,15 @@
     counter.classList.toggle("over", length > limit);
   }
 
+  // Runs again after every htmx swap; elements already enhanced are skipped.
   function enhance(root) {
-    root.querySelectorAll("textarea[data-counter]").forEach(function (textarea) {
+    root.querySelectorAll("textarea[data-counter]:not([data-enhanced])").forEach(function (textarea) {
+      textarea.setAttribute("data-enhanced", "");
       updateCounter(textarea);
       textarea.addEventListener("input", function () { updateCounter(textarea); });
     });
-    root.querySelectorAll("a[data-example]").forEach(function (link) {
+    root.querySelectorAll("a[data-example]:not([data-enhanced])").forEach(function (link) {
+      link.setAttribute("data-enhanced", "");
       link.addEventListener("click", function (event) {
         var textarea = document.querySelector("textarea[data-counter]");
         if (!textarea) return;
@@ -29,5 +32,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { enhance(event.detail.elt); });
+  document.addEventListener("htmx:afterSettle", function () { enhance(document); });
 })();
