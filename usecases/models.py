@@ -55,7 +55,9 @@ class ValuePotential:
         used = expert or assessments
         if not used:
             return cls(None, None, None, None, 0, editorial_estimate=False)
-        means = {dim: round(mean(getattr(a, dim) for a in used), 2) for dim in cls.DIMENSIONS}
+        means = {
+            dim: round(float(mean(getattr(a, dim) for a in used)), 2) for dim in cls.DIMENSIONS
+        }
         return cls(
             **means,
             overall=round(mean(means.values()), 2),

@@ -110,3 +110,23 @@ def test_a_model_change_reencodes_every_text_of_that_language(catalog, counted_e
         )
     ) == {english_model}
     assert load_encoder(english_model).dimensions == 384
+
+
+def test_an_edit_saved_like_the_admin_does_reaches_the_ranking_at_once(
+    catalog, django_capture_on_commit_callbacks
+):
+    """Embedded default: the save queues the refresh on commit and eager Celery runs it."""
+    text = "Our bees keep dying in the orchard and the honey harvest collapses"
+    use_case = UseCase.objects.get(slug="camera-counting-goods-livestock-plants")
+    indexing.rebuild_index()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        use_case.description_en += (
+            " It also counts dying bees in orchard hives before the honey harvest collapses."
+        )
+        use_case.save()
+
+    use_case.refresh_from_db()
+    assert use_case.embedding_status == UseCase.EmbeddingStatus.CURRENT
+    results = match(MatchRequest(text, store=False)).results
+    assert results[0]["use_case"]["slug"] == use_case.slug
