@@ -33,8 +33,11 @@ def rebuild_index() -> int:
 
 @shared_task(**TIME_LIMITS)
 def sweep_stale_embeddings() -> int:
-    """Periodic safety net: queue a refresh if anything is still stale (the broker was down)."""
+    """Periodic safety net: queue a refresh if anything is still stale (the broker was down),
+    or a rebuild if this machine lacks the newest index files."""
     stale = indexing.use_cases_needing_embedding()
     if stale:
         refresh_stale_embeddings.delay()
+    elif indexing.index_needs_rebuild():
+        rebuild_index.delay()
     return len(stale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 
 import numpy as np
@@ -12,7 +13,9 @@ from django.db import connection
 from matching import indexing
 from matching.index import IndexUnavailable, store, version_directory
 from matching.models import IndexBuild, TextEmbedding
+from matching.tasks import sweep_stale_embeddings
 from tests.factories import make_use_case
+from usecases.models import UseCase
 
 DIMENSIONS = 384
 
@@ -118,3 +121,16 @@ def test_a_missing_index_file_is_reported_and_rebuilt():
     assert store.current().version == rebuilt.version
     assert rebuilt.vectors == build.vectors
     assert IndexBuild.objects.filter(version=rebuilt.version).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_index_dir")
+def test_the_periodic_sweep_rebuilds_an_index_whose_files_are_missing():
+    add_vectors(make_use_case(statements=0), 5, seed=3)
+    UseCase.objects.update(embedding_status=UseCase.EmbeddingStatus.CURRENT)
+    build = indexing.rebuild_index()
+    shutil.rmtree(version_directory(build.version))
+
+    assert sweep_stale_embeddings() == 0  # nothing stale, but the files are gone: rebuild
+
+    assert store.current().version == build.version + 1
