@@ -38,3 +38,26 @@ def test_the_use_case_list_can_be_filtered_by_status_and_cluster(admin_client, u
         f"/admin/usecases/usecase/?status__exact=published&cluster__id__exact={use_case.cluster_id}"
     )
     assert use_case.title_en in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["submission", "resultfeedback", "indexbuild"])
+def test_matching_records_are_readable_in_the_admin(admin_client, model):
+    assert admin_client.get(f"/admin/matching/{model}/").status_code == 200
+
+
+def test_low_confidence_queries_can_be_listed_as_catalog_gaps(admin_client):
+    from matching.models import Submission
+
+    Submission.objects.create(
+        text="How do I bake a cake?",
+        language="en",
+        goal="balanced",
+        value_weight=0.1,
+        top_k=5,
+        low_confidence=True,
+        results=[],
+        model_name="m",
+        index_version=1,
+    )
+    page = admin_client.get("/admin/matching/submission/?low_confidence__exact=1").content.decode()
+    assert "How do I bake a cake?" in page

@@ -127,3 +127,9 @@ def test_the_real_catalog_serves_the_nineteen_clusters_and_95_use_cases(client, 
             "editorial_estimate",
         }
         assert potential["assessments"] >= 1 and potential["editorial_estimate"] is True
+
+
+def test_the_api_docs_load_nothing_from_a_cdn(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page.split("<body", 1)[1].split("</body>")[0]
