@@ -261,7 +261,6 @@ def _result(
     texts: list[str],
     fits: dict[str, bool],
 ) -> dict[str, Any]:
-    potential = use_case.value_potential
     return {
         "rank": rank,
         "relevance": round(candidate.relevance, 2),
@@ -272,14 +271,7 @@ def _result(
             "summary": use_case.summary,
             "cluster": {"slug": use_case.cluster.slug, "name": use_case.cluster.name},
         },
-        "value_potential": {
-            "revenue": potential.revenue,
-            "company_value": potential.company_value,
-            "cost_reduction": potential.cost_reduction,
-            "overall": potential.overall,
-            "assessments": potential.assessments,
-            "editorial_estimate": potential.editorial_estimate,
-        },
+        "value_potential": use_case.value_potential.as_dict(),
         "matched_on": _matched_on(candidate, texts),
         "providers": [
             {"slug": p.slug, "name": p.name, "is_example": p.is_example}

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from statistics import mean
 
 from django.conf import settings
@@ -64,6 +64,9 @@ class ValuePotential:
             assessments=len(used),
             editorial_estimate=not expert,
         )
+
+    def as_dict(self) -> dict[str, float | int | bool | None]:
+        return asdict(self)
 
     def for_goal(self, goal: str) -> float | None:
         """The mean that matters for a company's goal; `balanced` is the overall mean."""

@@ -15,14 +15,7 @@ class ValuePotentialOut(Schema):
 
     @classmethod
     def of(cls, potential: ValuePotential) -> ValuePotentialOut:
-        return cls(
-            revenue=potential.revenue,
-            company_value=potential.company_value,
-            cost_reduction=potential.cost_reduction,
-            overall=potential.overall,
-            assessments=potential.assessments,
-            editorial_estimate=potential.editorial_estimate,
-        )
+        return cls(**potential.as_dict())
 
 
 class ClusterRef(Schema):

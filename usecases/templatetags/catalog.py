@@ -24,7 +24,7 @@ DIMENSION_LABELS = {
 @register.inclusion_tag("usecases/_value_chart.html")
 def value_chart(potential: ValuePotential | dict[str, Any]) -> dict[str, Any]:
     """Three horizontal bars on a 1-to-5 scale, with the number behind each."""
-    data = potential if isinstance(potential, dict) else potential.__dict__
+    data = potential if isinstance(potential, dict) else potential.as_dict()
     bars = []
     for row, (key, label) in enumerate(DIMENSION_LABELS.items()):
         value = data.get(key)
