@@ -88,7 +88,7 @@ def use_cases_needing_embedding() -> list[int]:
         Q(embeddings__language="en") & ~Q(embeddings__model_name=model_name_for("en"))
         | Q(embeddings__language="de") & ~Q(embeddings__model_name=model_name_for("de"))
     )
-    missing = UseCase.objects.filter(status=UseCase.Status.PUBLISHED, embeddings__isnull=True)
+    missing = UseCase.objects.published().filter(embeddings__isnull=True)
     ids = set(flagged.values_list("id", flat=True))
     ids |= set(other_model.values_list("id", flat=True))
     ids |= set(missing.values_list("id", flat=True))

@@ -202,11 +202,7 @@ def related_use_cases(use_case: UseCase, language: str, count: int = 4) -> list[
 
 
 def _load_use_cases(ids: list[int], company_size: str = "") -> dict[int, UseCase]:
-    use_cases = list(
-        UseCase.objects.filter(pk__in=ids, status=UseCase.Status.PUBLISHED)
-        .select_related("cluster")
-        .prefetch_related("assessments")
-    )
+    use_cases = list(UseCase.objects.for_display().filter(pk__in=ids))
     offers = Provider.objects.offering(use_cases)
     for use_case in use_cases:
         use_case.offered_by = [

@@ -163,9 +163,7 @@ def result_cards(
     slugs = [r["use_case"]["slug"] for r in results]
     use_cases = {
         u.slug: u
-        for u in UseCase.objects.filter(
-            slug__in=slugs, status=UseCase.Status.PUBLISHED
-        ).select_related("cluster")
+        for u in UseCase.objects.published().filter(slug__in=slugs).select_related("cluster")
     }
     offers = Provider.objects.offering(list(use_cases.values()))
     cards = []

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Query, Router, Schema
 
-from usecases.models import Cluster, Provider, UseCase
+from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, Provider, UseCase
 from usecases.schemas import ClusterOut, ErrorOut, UseCaseDetailOut, UseCaseSummaryOut
 
 router = Router(tags=["catalog"])
@@ -31,19 +31,11 @@ def requested_language(request: HttpRequest, explicit: str | None) -> str:
     return "en"
 
 
-def published_use_cases():
-    return (
-        UseCase.objects.filter(status=UseCase.Status.PUBLISHED)
-        .select_related("cluster")
-        .prefetch_related("assessments")
-    )
-
-
 @router.get("/clusters", response=list[ClusterOut])
 def list_clusters(request: HttpRequest, query: Query[LanguageQuery]) -> list[ClusterOut]:
     with translation.override(requested_language(request, query.lang)):
         clusters = Cluster.objects.annotate(
-            published=Count("use_cases", filter=Q(use_cases__status=UseCase.Status.PUBLISHED))
+            published=Count("use_cases", filter=PUBLISHED_IN_CLUSTER)
         )
         return [
             ClusterOut(
@@ -59,7 +51,7 @@ class UseCaseFilter(LanguageQuery):
 
 @router.get("/use-cases", response=list[UseCaseSummaryOut])
 def list_use_cases(request: HttpRequest, query: Query[UseCaseFilter]) -> list[UseCaseSummaryOut]:
-    use_cases = published_use_cases()
+    use_cases = UseCase.objects.for_display()
     if query.cluster:
         use_cases = use_cases.filter(cluster__slug=query.cluster)
     with translation.override(requested_language(request, query.lang)):
@@ -70,7 +62,7 @@ def list_use_cases(request: HttpRequest, query: Query[UseCaseFilter]) -> list[Us
 def get_use_case(request: HttpRequest, slug: str, query: Query[LanguageQuery]) -> UseCaseDetailOut:
     language = requested_language(request, query.lang)
     use_case = get_object_or_404(
-        published_use_cases().prefetch_related("problem_statements"), slug=slug
+        UseCase.objects.for_display().prefetch_related("problem_statements"), slug=slug
     )
     providers = Provider.objects.offering([use_case])[use_case.pk]
     with translation.override(language):

@@ -73,6 +73,16 @@ class ValuePotential:
         return self.overall if goal == "balanced" else getattr(self, goal)
 
 
+class UseCaseQuerySet(models.QuerySet["UseCase"]):
+    def published(self) -> UseCaseQuerySet:
+        """Only published use cases are ever shown or matched."""
+        return self.filter(status=UseCase.Status.PUBLISHED)
+
+    def for_display(self) -> UseCaseQuerySet:
+        """Published, with what pages and the API show next to each one."""
+        return self.published().select_related("cluster").prefetch_related("assessments")
+
+
 class UseCase(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -110,6 +120,8 @@ class UseCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = UseCaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["cluster__ordering", "slug"]
 
@@ -131,6 +143,10 @@ class UseCase(models.Model):
 
     def problem_statements_in(self, language: str) -> list[str]:
         return [s.text for s in self.problem_statements.all() if s.language == language]
+
+
+# Filter for counting a cluster's published use cases in annotations.
+PUBLISHED_IN_CLUSTER = models.Q(use_cases__status=UseCase.Status.PUBLISHED)
 
 
 class ProblemStatement(models.Model):

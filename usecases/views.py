@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from matching.services import related_use_cases
-from usecases.models import Cluster, Provider, UseCase
-
-PUBLISHED = Q(use_cases__status=UseCase.Status.PUBLISHED)
-
-
-def published_use_cases():
-    return (
-        UseCase.objects.filter(status=UseCase.Status.PUBLISHED)
-        .select_related("cluster")
-        .prefetch_related("assessments")
-    )
+from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, Provider, UseCase
 
 
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    clusters = Cluster.objects.annotate(published=Count("use_cases", filter=PUBLISHED))
+    clusters = Cluster.objects.annotate(published=Count("use_cases", filter=PUBLISHED_IN_CLUSTER))
     return render(request, "usecases/cluster_list.html", {"clusters": clusters})
 
 
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_object_or_404(Cluster, slug=slug)
-    use_cases = published_use_cases().filter(cluster=cluster)
+    use_cases = UseCase.objects.for_display().filter(cluster=cluster)
     return render(
         request, "usecases/cluster_detail.html", {"cluster": cluster, "use_cases": use_cases}
     )
@@ -36,11 +26,11 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def use_case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     use_case = get_object_or_404(
-        published_use_cases().prefetch_related("problem_statements"), slug=slug
+        UseCase.objects.for_display().prefetch_related("problem_statements"), slug=slug
     )
     language = get_language()[:2]
     related_ids = related_use_cases(use_case, language)
-    related = {u.pk: u for u in published_use_cases().filter(pk__in=related_ids)}
+    related = {u.pk: u for u in UseCase.objects.for_display().filter(pk__in=related_ids)}
     return render(
         request,
         "usecases/use_case_detail.html",
