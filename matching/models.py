@@ -4,6 +4,7 @@ import uuid
 
 import numpy as np
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from usecases.models import UseCase
@@ -85,6 +86,9 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:results", args=[self.pk])
 
 
 class ResultFeedback(models.Model):

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.forms import FeedbackForm, ProblemForm, ReweightForm
 from matching.index import IndexUnavailable
@@ -23,7 +23,6 @@ from usecases import vocabularies
 from usecases.models import Provider, UseCase
 
 RESULTS_SHOWN = 8
-DEFAULT_WEIGHT_PERCENT = round(settings.MATCH_DEFAULT_VALUE_WEIGHT * 100)
 
 
 def example_problems() -> list[str]:
@@ -65,28 +64,23 @@ def start(request: HttpRequest) -> HttpResponse:
         return _start_page(request, form, status=503)
 
     if result.query_id is None:
-        # Not stored: shown once, with no address to come back to.
-        return render(
-            request,
-            "matching/results.html",
-            _results_context(
-                request,
-                None,
-                result.results,
-                result.language,
-                result.low_confidence,
-                data["company_size"],
-                data["goal"],
-                data["text"],
-                DEFAULT_WEIGHT_PERCENT,
-            ),
+        # Not stored: shown once from an unsaved record, with no address to come back to.
+        unsaved = Submission(
+            text=data["text"],
+            language=result.language,
+            goal=data["goal"],
+            value_weight=settings.MATCH_DEFAULT_VALUE_WEIGHT,
+            low_confidence=result.low_confidence,
+            company_size=data["company_size"],
+            results=result.results,
         )
-    url = reverse("matching:results", args=[result.query_id])
+        return _results_page(request, unsaved, stored=False)
+    submission = Submission.objects.get(pk=result.query_id)
     if request.headers.get("HX-Request"):
-        response = results(request, uuid.UUID(result.query_id))
-        response["HX-Push-Url"] = url
+        response = _results_page(request, submission)
+        response["HX-Push-Url"] = submission.get_absolute_url()
         return response
-    return redirect(url, permanent=False)
+    return redirect(submission)
 
 
 def _start_page(request: HttpRequest, form: ProblemForm, status: int = 200) -> HttpResponse:
@@ -102,54 +96,45 @@ def _stored(pk: uuid.UUID) -> Submission:
     return get_object_or_404(Submission, pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def results(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     submission = _stored(pk)
-    shown = submission.results
-    goal = submission.goal
-    weight = round(submission.value_weight * 100)
-    if "goal" in request.GET:
-        reweight = ReweightForm(request.GET)
-        if reweight.is_valid():
-            goal, weight = reweight.cleaned_data["goal"], reweight.cleaned_data["weight"]
-            shown = reorder(shown, goal, weight / 100)
-    context = _results_context(
-        request,
-        submission,
-        shown,
-        submission.language,
-        submission.low_confidence,
-        submission.company_size,
-        goal,
-        submission.text,
-        weight,
-    )
-    return render(request, "matching/results.html", context)
+    reweight = ReweightForm(request.GET) if "goal" in request.GET else None
+    if reweight is not None and reweight.is_valid():
+        return _results_page(
+            request,
+            submission,
+            goal=reweight.cleaned_data["goal"],
+            weight=reweight.cleaned_data["weight"],
+        )
+    return _results_page(request, submission)
 
 
-def _results_context(
+def _results_page(
     request: HttpRequest,
-    submission: Submission | None,
-    results: list[dict[str, Any]],
-    language: str,
-    low_confidence: bool,
-    company_size: str,
-    goal: str,
-    text: str,
-    weight: int,
-) -> dict[str, Any]:
-    ratings = (
-        dict(submission.feedback.values_list("use_case_slug", "helpful")) if submission else {}
-    )
-    return {
-        "submission": submission,
-        "description": text,
-        "cards": result_cards(results, language, company_size, ratings),
-        "low_confidence": low_confidence,
-        "results_language": language,
-        "goal": goal,
+    submission: Submission,
+    *,
+    stored: bool = True,
+    goal: str | None = None,
+    weight: int | None = None,
+    template: str = "matching/results.html",
+) -> HttpResponse:
+    """A submission's results, re-ordered when another goal or value weight is asked for."""
+    shown = submission.results
+    if goal is not None and weight is not None:
+        shown = reorder(shown, goal, weight / 100)
+    goal = goal or submission.goal
+    weight = round(submission.value_weight * 100) if weight is None else weight
+    ratings = dict(submission.feedback.values_list("use_case_slug", "helpful")) if stored else {}
+    context = {
+        "submission": submission if stored else None,
+        "description": submission.text,
+        "cards": result_cards(shown, submission.language, submission.company_size, ratings),
+        "low_confidence": submission.low_confidence,
+        "results_language": submission.language,
         "reweight": ReweightForm(initial={"goal": goal, "weight": weight}),
     }
+    return render(request, template, context)
 
 
 def result_cards(
@@ -212,7 +197,7 @@ def rate(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
                 "card": {"use_case": {"slug": slug}, "rating": form.cleaned_data["helpful"]},
             },
         )
-    return redirect(f"{reverse('matching:results', args=[pk])}#result-{slug}")
+    return redirect(f"{submission.get_absolute_url()}#result-{slug}")
 
 
 @require_POST
@@ -222,6 +207,7 @@ def delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return redirect("matching:start")
 
 
+@require_GET
 def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     submission = _stored(pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -275,17 +261,6 @@ def _spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@require_GET
 def print_view(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    submission = _stored(pk)
-    context = _results_context(
-        request,
-        submission,
-        submission.results,
-        submission.language,
-        submission.low_confidence,
-        submission.company_size,
-        submission.goal,
-        submission.text,
-        round(submission.value_weight * 100),
-    )
-    return render(request, "matching/print.html", context)
+    return _results_page(request, _stored(pk), template="matching/print.html")
