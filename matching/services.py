@@ -205,9 +205,7 @@ def _load_use_cases(ids: list[int], company_size: str = "") -> dict[int, UseCase
     use_cases = list(UseCase.objects.for_display().filter(pk__in=ids))
     offers = Provider.objects.offering(use_cases)
     for use_case in use_cases:
-        use_case.offered_by = [
-            p for p in offers[use_case.pk] if not company_size or company_size in p.company_sizes
-        ]
+        use_case.offered_by = [p for p in offers[use_case.pk] if p.serves(company_size)]
     return {use_case.pk: use_case for use_case in use_cases}
 
 

@@ -166,9 +166,7 @@ def result_cards(
                         vocabularies.label(vocabularies.OBSTACLES, code, language)
                         for code in (use_case.obstacles if use_case else [])
                     ],
-                    "providers": [
-                        p for p in providers if not company_size or company_size in p.company_sizes
-                    ],
+                    "providers": [p for p in providers if p.serves(company_size)],
                     "rating": ratings.get(result["use_case"]["slug"]),
                 }
             )

@@ -279,6 +279,10 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def serves(self, company_size: str) -> bool:
+        """Whether it works for companies of this size; no size given means any company."""
+        return not company_size or company_size in self.company_sizes
+
     def clean(self) -> None:
         _validate_codes(vocabularies.LANGUAGE_CODES, "languages", self.languages)
         _validate_codes(vocabularies.COMPANY_SIZES, "company_sizes", self.company_sizes)
