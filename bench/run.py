@@ -354,8 +354,6 @@ def machine() -> dict[str, Any]:
         "faiss_omp_threads": faiss.omp_get_max_threads(),
         "embedding_models": {"en": settings.EMBEDDING_MODEL, "de": settings.EMBEDDING_MODEL_DE},
         "django_debug": settings.DEBUG,
-        # Other processes on the machine skew every figure; this shows whether there were any.
-        "load_average_at_end": os.getloadavg(),
     }
 
 
@@ -409,9 +407,9 @@ def report(results: dict[str, Any]) -> None:
     print("make bench")
     print(
         f"{results['timestamp']}  {info['cpus']} CPUs  Python {info['python']}  "
-        f"torch threads {info['torch_threads']}  faiss threads {info['faiss_omp_threads']}  "
-        f"load average {results['load_average_at_start'][0]:.1f} at start, "
-        f"{info['load_average_at_end'][0]:.1f} at end\n"
+        f"torch threads {info['torch_threads']}  faiss threads {info['faiss_omp_threads']}\n"
+        f"other processes used {info['other_cpu_seconds']:.0f} CPU seconds during the run "
+        f"({info['other_cpu_share']:.0%} of the machine): figures are only comparable near 0\n"
         f"catalog texts {results['reembed']['texts']}; queries {words}; "
         f"{WARMUP} warm-up + {RUNS} timed calls each\n"
         f"load: {CLIENTS} keep-alive clients for {LOAD_SECONDS:.0f} s, EN/DE alternating\n"
@@ -427,15 +425,22 @@ def report(results: dict[str, Any]) -> None:
     print(f"\nraw figures: {RESULTS.relative_to(ROOT)}")
 
 
+def cpu_seconds() -> tuple[float, float, float]:
+    """Wall clock, busy CPU seconds of the whole machine, and of this run (with waited children)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:9]]
+    busy = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle and iowait
+    return time.monotonic(), busy, sum(os.times()[:4])
+
+
 def main() -> None:
+    # The machine may be shared; CPU others use meanwhile skews every figure, so it is reported.
+    started = cpu_seconds()
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         var_dir = Path(directory)
         step("migrating and loading the catalog into a fresh VAR_DIR (embeds every text)")
         set_up(var_dir)
-        results: dict[str, Any] = {
-            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-            "load_average_at_start": os.getloadavg(),
-        }
+        results: dict[str, Any] = {"timestamp": datetime.now(UTC).isoformat(timespec="seconds")}
         step("encoder and match service in-process")
         results.update(measure_in_process())
         step("HTTP through gunicorn (sequential, then concurrent load)")
@@ -445,7 +450,10 @@ def main() -> None:
         results["reembed"] = measure_reembed()
         step("incremental edit")
         results["incremental"] = measure_incremental()
+        wall, busy, own = (end - start for end, start in zip(cpu_seconds(), started, strict=True))
         results["machine"] = machine()
+        results["machine"]["other_cpu_seconds"] = busy - own
+        results["machine"]["other_cpu_share"] = (busy - own) / (wall * (os.cpu_count() or 1))
         report(results)
 
 

@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from matching.index import store
 from matching.services import MatchRequest, match
 from matching.text import detect_language, tokenize
@@ -82,10 +84,11 @@ def bm25_rankings(queries: list[Query]) -> list[list[str]]:
     for query in queries:
         language = detect_language(query.text)
         part = snapshot.part(language)
+        scores = part.lexical.scores(tokenize(query.text, language))
         best: dict[int, float] = defaultdict(float)
-        for row, value in part.lexical.scores(tokenize(query.text, language)).items():
+        for row in np.flatnonzero(scores):
             use_case_id = part.rows.use_case_ids[row]
-            best[use_case_id] = max(best[use_case_id], value)
+            best[use_case_id] = max(best[use_case_id], float(scores[row]))
         ordered = sorted(best, key=lambda pk: (-best[pk], pk))[:DEPTH]
         rankings.append([cluster_of[pk] for pk in ordered])
     return rankings

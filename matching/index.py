@@ -82,6 +82,7 @@ class LanguageIndex:
     index: object
     rows: IndexRows
     lexical: BM25 = field(repr=False)
+    use_case_of_row: np.ndarray = field(repr=False)
 
     @property
     def size(self) -> int:
@@ -190,7 +191,8 @@ def _read_part(version: int, path: Path) -> LanguageIndex:
         raise IndexUnavailable(f"index version {version} disagrees with its id map")
     language = meta["language"]
     lexical = BM25([tokenize(text, language) for text in rows.texts])
-    return LanguageIndex(language, meta["model_name"], index, rows, lexical)
+    use_case_of_row = np.asarray(rows.use_case_ids, dtype=np.int64)
+    return LanguageIndex(language, meta["model_name"], index, rows, lexical, use_case_of_row)
 
 
 class IndexStore:

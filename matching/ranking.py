@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 # Share of relevance that comes from exact-term overlap (BM25), which rescues terms like "OCR".
 LEXICAL_WEIGHT = 0.2
 # A use case's dense score: its best text, plus this share of its second best, so that a use
@@ -51,34 +53,39 @@ def dense_relevance(similarity: float, similarity_range: tuple[float, float]) ->
 
 
 def combine(
-    dense_hits: list[tuple[int, float]],
-    lexical_scores: dict[int, float],
-    use_case_of_row: list[int],
+    rows: np.ndarray,
+    similarities: np.ndarray,
+    lexical: np.ndarray,
+    use_case_of_row: np.ndarray,
     *,
     similarity_range: tuple[float, float],
 ) -> list[Candidate]:
-    """Per use case: the best text similarities, the best BM25 score, and relevance from both."""
-    candidates: dict[int, Candidate] = {}
-    for row, similarity in dense_hits:
-        use_case_id = use_case_of_row[row]
-        candidate = candidates.setdefault(use_case_id, Candidate(use_case_id))
-        candidate.evidence.append((similarity, row))
-    for candidate in candidates.values():
-        candidate.evidence.sort(reverse=True)
-        best = candidate.evidence[0][0]
-        second = candidate.evidence[1][0] if len(candidate.evidence) > 1 else best
-        candidate.dense = (1 - SECOND_BEST_WEIGHT) * best + SECOND_BEST_WEIGHT * second
+    """Per use case: its best text similarities, its best BM25 score, and relevance from both.
 
-    best_lexical: dict[int, tuple[float, int]] = {}
-    for row, score in lexical_scores.items():
-        use_case_id = use_case_of_row[row]
-        if score > best_lexical.get(use_case_id, (0.0, -1))[0]:
-            best_lexical[use_case_id] = (score, row)
-    top_lexical = max((score for score, _ in best_lexical.values()), default=0.0)
-    for use_case_id, (score, row) in best_lexical.items():
-        candidate = candidates.setdefault(use_case_id, Candidate(use_case_id))
-        candidate.lexical = (score / top_lexical) * min(1.0, top_lexical / LEXICAL_SATURATION)
-        candidate.lexical_row = row
+    `rows` and `similarities` are the dense hits (row numbers of texts, cosine similarity);
+    `lexical` holds a BM25 score for every row; `use_case_of_row` maps rows to use case ids.
+    """
+    candidates: dict[int, Candidate] = {}
+    dense = _top_two_per_use_case(use_case_of_row[rows], similarities, rows)
+    for use_case_id, best, best_row, second, second_row in zip(*dense, strict=True):
+        evidence = [(float(best), int(best_row))]
+        if second_row >= 0:
+            evidence.append((float(second), int(second_row)))
+        else:
+            second = best
+        candidates[int(use_case_id)] = Candidate(
+            int(use_case_id),
+            dense=float((1 - SECOND_BEST_WEIGHT) * best + SECOND_BEST_WEIGHT * second),
+            evidence=evidence,
+        )
+
+    matched = np.flatnonzero(lexical)
+    top_lexical = float(lexical.max()) if matched.size else 0.0
+    terms = _top_two_per_use_case(use_case_of_row[matched], lexical[matched], matched)
+    for use_case_id, score, row, _second, _second_row in zip(*terms, strict=True):
+        candidate = candidates.setdefault(int(use_case_id), Candidate(int(use_case_id)))
+        candidate.lexical = float(score / top_lexical) * min(1.0, top_lexical / LEXICAL_SATURATION)
+        candidate.lexical_row = int(row)
 
     for candidate in candidates.values():
         candidate.relevance = round(
@@ -87,6 +94,24 @@ def combine(
             4,
         )
     return sorted(candidates.values(), key=lambda c: (-c.relevance, c.use_case_id))
+
+
+def _top_two_per_use_case(
+    use_case_ids: np.ndarray, scores: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Per use case among the hits: (ids, best score, its row, second score, its row or -1)."""
+    order = np.lexsort((-scores, use_case_ids))
+    ids, scores, rows = use_case_ids[order], scores[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    has_second = np.r_[starts[1:], len(ids)] - starts > 1
+    following = np.minimum(starts + 1, max(len(ids) - 1, 0))
+    return (
+        ids[starts],
+        scores[starts],
+        rows[starts],
+        np.where(has_second, scores[following], 0.0),
+        np.where(has_second, rows[following], -1),
+    )
 
 
 def order_by_value(
@@ -112,7 +137,8 @@ def order_by_value(
         for c in candidates[: max(top_k * VALUE_POOL_FACTOR, top_k)]
         if c.relevance >= best * VALUE_POOL_MIN_SHARE
     ] or candidates[:1]
-    rest = [c for c in candidates if c not in pool]
+    in_pool = {id(c) for c in pool}
+    rest = [c for c in candidates if id(c) not in in_pool]
     for candidate in pool:
         value = value_of.get(candidate.use_case_id)
         value_share = (value - 1) / 4 if value is not None else 0.0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +18,7 @@ from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, store
 from matching.models import Submission, TextEmbedding
 from matching.text import detect_language, tokenize
-from usecases.models import Provider, UseCase
+from usecases.models import Provider, UseCase, ValuePotential
 
 logger = logging.getLogger(__name__)
 
@@ -107,25 +109,20 @@ def match(request: MatchRequest) -> MatchResult:
     encoder = get_encoder(language)
     query_vector = encoder.encode_queries([text])
     similarities, rows = part.index.search(query_vector, min(DENSE_CANDIDATES, part.size))
-    dense_hits = [
-        (int(r), float(s)) for r, s in zip(rows[0], similarities[0], strict=True) if r >= 0
-    ]
-    lexical = part.lexical.scores(tokenize(text, language))
+    found = rows[0] >= 0  # FAISS pads with -1 when it finds fewer than asked
     candidates = ranking.combine(
-        dense_hits,
-        lexical,
-        part.rows.use_case_ids,
+        rows[0][found],
+        similarities[0][found],
+        part.lexical.scores(tokenize(text, language)),
+        part.use_case_of_row,
         similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
     )
 
-    use_cases = _load_use_cases(
-        [c.use_case_id for c in candidates[: request.top_k * 4]], request.company_size
-    )
-    candidates = [c for c in candidates if c.use_case_id in use_cases]
-    fits = {pk: _fits(use_case, request) for pk, use_case in use_cases.items()}
-    values = {
-        pk: use_case.value_potential.for_goal(request.goal) for pk, use_case in use_cases.items()
-    }
+    listed = published_catalog.entries()
+    candidates = [c for c in candidates if c.use_case_id in listed]
+    considered = [c.use_case_id for c in candidates[: request.top_k * 4]]
+    fits = {pk: _fits(listed[pk].use_case, request) for pk in considered}
+    values = {pk: listed[pk].potential.for_goal(request.goal) for pk in considered}
     ordered = ranking.order_by_value(
         candidates,
         values,
@@ -135,7 +132,7 @@ def match(request: MatchRequest) -> MatchResult:
     )
     with translation.override(language):
         results = [
-            _result(rank, c, use_cases[c.use_case_id], part.rows.texts, fits[c.use_case_id])
+            _result(rank, c, listed[c.use_case_id], part.rows.texts, fits, request.company_size)
             for rank, c in enumerate(ordered, start=1)
         ]
     low_confidence = ranking.is_low_confidence(candidates)
@@ -201,12 +198,43 @@ def related_use_cases(use_case: UseCase, language: str, count: int = 4) -> list[
     return list(best)[:count]
 
 
-def _load_use_cases(ids: list[int], company_size: str = "") -> dict[int, UseCase]:
-    use_cases = list(UseCase.objects.for_display().filter(pk__in=ids))
-    offers = Provider.objects.offering(use_cases)
-    for use_case in use_cases:
-        use_case.offered_by = [p for p in offers[use_case.pk] if p.serves(company_size)]
-    return {use_case.pk: use_case for use_case in use_cases}
+@dataclass(frozen=True)
+class Listed:
+    """A published use case as results show it."""
+
+    use_case: UseCase
+    potential: ValuePotential
+    providers: tuple[Provider, ...]
+
+
+class PublishedCatalog:
+    """All published use cases with value potential and approved providers, held in memory.
+
+    Reloaded at most every INDEX_VERSION_CHECK_SECONDS (the same freshness as the index), so a
+    match runs no catalog queries; the catalog is about a hundred rows.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, Listed] = {}
+        self._loaded_at: float | None = None
+        self._lock = threading.Lock()
+
+    def entries(self) -> dict[int, Listed]:
+        with self._lock:
+            now = time.monotonic()
+            if self._loaded_at is None or (
+                now - self._loaded_at >= settings.INDEX_VERSION_CHECK_SECONDS
+            ):
+                use_cases = list(UseCase.objects.for_display())
+                offers = Provider.objects.offering(use_cases)
+                self._entries = {
+                    u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases
+                }
+                self._loaded_at = now
+            return self._entries
+
+
+published_catalog = PublishedCatalog()
 
 
 def _fits(use_case: UseCase, request: MatchRequest) -> dict[str, bool]:
@@ -251,10 +279,12 @@ def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
 def _result(
     rank: int,
     candidate: ranking.Candidate,
-    use_case: UseCase,
+    listed: Listed,
     texts: list[str],
-    fits: dict[str, bool],
+    fits: dict[int, dict[str, bool]],
+    company_size: str,
 ) -> dict[str, Any]:
+    use_case = listed.use_case
     return {
         "rank": rank,
         "relevance": round(candidate.relevance, 2),
@@ -265,11 +295,12 @@ def _result(
             "summary": use_case.summary,
             "cluster": {"slug": use_case.cluster.slug, "name": use_case.cluster.name},
         },
-        "value_potential": use_case.value_potential.as_dict(),
+        "value_potential": listed.potential.as_dict(),
         "matched_on": _matched_on(candidate, texts),
         "providers": [
             {"slug": p.slug, "name": p.name, "is_example": p.is_example}
-            for p in use_case.offered_by
+            for p in listed.providers
+            if p.serves(company_size)
         ],
-        "fits": fits,
+        "fits": fits[candidate.use_case_id],
     }

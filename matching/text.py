@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -76,28 +77,33 @@ def tokenize(text: str, language: str) -> list[str]:
 
 
 class BM25:
-    """Okapi BM25 over a fixed list of documents, each tokenised in its own language."""
+    """Okapi BM25 over a fixed list of documents, each tokenised in its own language.
+
+    A term's contribution to a document does not depend on the query, so it is computed once
+    here; scoring a query is then one vector addition per query term.
+    """
 
     def __init__(self, documents: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
         self.size = len(documents)
-        self.lengths = [len(doc) for doc in documents]
-        self.average_length = (sum(self.lengths) / self.size) if self.size else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        lengths = np.array([len(doc) for doc in documents], dtype=np.float32)
+        average_length = float(lengths.mean()) if self.size else 1.0
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for doc_id, doc in enumerate(documents):
             for term, count in Counter(doc).items():
-                self.postings[term].append((doc_id, count))
+                postings[term].append((doc_id, count))
+        self._weights: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, entries in postings.items():
+            doc_ids = np.array([doc_id for doc_id, _ in entries], dtype=np.int64)
+            counts = np.array([count for _, count in entries], dtype=np.float32)
+            idf = math.log(1 + (self.size - len(entries) + 0.5) / (len(entries) + 0.5))
+            norm = k1 * (1 - b + b * lengths[doc_ids] / average_length)
+            self._weights[term] = (doc_ids, idf * counts * (k1 + 1) / (counts + norm))
 
-    def idf(self, term: str) -> float:
-        frequency = len(self.postings.get(term, ()))
-        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
-
-    def scores(self, query: list[str]) -> dict[int, float]:
-        """Score of every document that shares at least one term with the query."""
-        totals: dict[int, float] = defaultdict(float)
+    def scores(self, query: list[str]) -> np.ndarray:
+        """One score per document; 0 where it shares no term with the query."""
+        totals = np.zeros(self.size, dtype=np.float32)
         for term in set(query):
-            idf = self.idf(term)
-            for doc_id, count in self.postings.get(term, ()):
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[doc_id] / self.average_length)
-                totals[doc_id] += idf * count * (self.k1 + 1) / (count + norm)
+            if term in self._weights:
+                doc_ids, weights = self._weights[term]
+                totals[doc_ids] += weights  # a term lists each document once
         return totals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from matching import ranking
@@ -9,10 +10,20 @@ from matching import ranking
 RANGE = (0.15, 0.70)
 
 
-def test_a_use_case_scores_its_best_text_and_some_of_its_second_best():
-    candidates = ranking.combine(
-        [(0, 0.70), (1, 0.60), (2, 0.65)], {}, use_case_of_row=[10, 10, 20], similarity_range=RANGE
+def combine(dense: list[tuple[int, float]], lexical: dict[int, float], use_case_of_row: list[int]):
+    """ranking.combine from hand-written hits: (row, similarity) pairs and row -> BM25 score."""
+    rows = np.array([row for row, _ in dense], dtype=np.int64)
+    similarities = np.array([similarity for _, similarity in dense], dtype=np.float32)
+    scores = np.zeros(len(use_case_of_row), dtype=np.float32)
+    for row, score in lexical.items():
+        scores[row] = score
+    return ranking.combine(
+        rows, similarities, scores, np.array(use_case_of_row), similarity_range=RANGE
     )
+
+
+def test_a_use_case_scores_its_best_text_and_some_of_its_second_best():
+    candidates = combine([(0, 0.70), (1, 0.60), (2, 0.65)], {}, use_case_of_row=[10, 10, 20])
 
     by_id = {c.use_case_id: c for c in candidates}
     assert by_id[10].dense == pytest.approx(0.6 * 0.70 + 0.4 * 0.60)
@@ -29,16 +40,16 @@ def test_relevance_is_a_readable_share_between_unrelated_and_identical():
 
 def test_exact_terms_lift_a_use_case_the_dense_search_ranks_lower():
     dense = [(0, 0.50), (1, 0.48)]
-    without = ranking.combine(dense, {}, [10, 20], similarity_range=RANGE)
-    with_terms = ranking.combine(dense, {1: 12.0}, [10, 20], similarity_range=RANGE)
+    without = combine(dense, {}, [10, 20])
+    with_terms = combine(dense, {1: 12.0}, [10, 20])
 
     assert [c.use_case_id for c in without] == [10, 20]
     assert [c.use_case_id for c in with_terms] == [20, 10]
 
 
 def test_weak_term_overlap_counts_less_than_strong_overlap():
-    weak = ranking.combine([], {0: 2.0}, [10], similarity_range=RANGE)[0]
-    strong = ranking.combine([], {0: 20.0}, [10], similarity_range=RANGE)[0]
+    weak = combine([], {0: 2.0}, [10])[0]
+    strong = combine([], {0: 20.0}, [10])[0]
 
     assert weak.lexical == pytest.approx(2.0 / ranking.LEXICAL_SATURATION)
     assert strong.lexical == 1.0
