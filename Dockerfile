@@ -3,7 +3,6 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    TOKENIZERS_PARALLELISM=false \
     HF_HUB_OFFLINE=1 \
     VAR_DIR=/var/lib/usecase-matcher
 

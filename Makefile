@@ -6,8 +6,6 @@ PORT    ?= 8000
 # The stamp names a hash of the dependency files, so editing them triggers a reinstall.
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-export TOKENIZERS_PARALLELISM := false
-
 .PHONY: install chromium run test lint format bench evaluate messages
 
 $(STAMP): pyproject.toml constraints.txt

@@ -72,7 +72,6 @@ def set_up(var_dir: Path) -> None:
     for name in ("INDEX_DIR", "DATABASE_URL", "CELERY_BROKER_URL"):
         os.environ.pop(name, None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # INFO lines would bury the figures
     import django
     from django.core.management import call_command

@@ -14,7 +14,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 preload_app = False
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-raw_env = ["TOKENIZERS_PARALLELISM=false"]
 
 
 def post_worker_init(worker) -> None:
