@@ -162,6 +162,9 @@ def gunicorn(log_dir: Path) -> Iterator[int]:
         "GUNICORN_THREADS": "4",
         # "-" would mean stdout; a file keeps access logging (and its cost) without the flood.
         "GUNICORN_ACCESS_LOG": str(log_dir / "access.log"),
+        # As in production: without DEBUG (which also makes WhiteNoise rescan files per request).
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else-0123456789",
     }
     log = log_dir / "gunicorn.log"
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.py"]
