@@ -50,13 +50,21 @@ STOPWORDS = {
     ),
 }
 _GERMAN_LETTERS = re.compile(r"[äöüß]", re.IGNORECASE)
+# Spelling that marks a word as German or English, for short texts without function words
+# ("Rechnungen abtippen dauert ewig").
+_GERMAN_SPELLING = re.compile(r"sch|tz|cht|(ung|ungen|keit|heit|lich|isch|en|ern|t)$")
+_ENGLISH_SPELLING = re.compile(r"th|wh|ou|(ing|tion|ed|ly|s)$")
 
 
 def detect_language(text: str) -> str:
-    """'de' or 'en', from stopword counts and German letters; English when undecided."""
+    """'de' or 'en': function words and German letters first, spelling to break a tie; English
+    when still undecided."""
     words = [w.lower() for w in WORD.findall(text)]
     german = sum(w in STOPWORDS["de"] for w in words) + 2 * len(_GERMAN_LETTERS.findall(text))
     english = sum(w in STOPWORDS["en"] for w in words)
+    if german == english:
+        german = sum(bool(_GERMAN_SPELLING.search(w)) for w in words)
+        english = sum(bool(_ENGLISH_SPELLING.search(w)) for w in words)
     return "de" if german > english else "en"
 
 

@@ -13,6 +13,11 @@ from matching.text import BM25, detect_language, split_sentences, tokenize
         ("Our machines break down without warning", "en"),
         ("We type delivery notes by hand", "en"),
         ("Kühlung", "de"),
+        ("Rechnungen abtippen dauert ewig", "de"),
+        ("Maschinenausfall Prognose Pumpen", "de"),
+        ("Supplier invoices typed manually", "en"),
+        ("machine failures prediction", "en"),
+        ("invoice capture ERP", "en"),
     ],
 )
 def test_it_tells_german_from_english(text, language):
