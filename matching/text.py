@@ -52,7 +52,7 @@ STOPWORDS = {
 _GERMAN_LETTERS = re.compile(r"[äöüß]", re.IGNORECASE)
 # Spelling that marks a word as German or English, for short texts without function words
 # ("Rechnungen abtippen dauert ewig").
-_GERMAN_SPELLING = re.compile(r"sch|tz|cht|(ung|ungen|keit|heit|lich|isch|en|ern|t)$")
+_GERMAN_SPELLING = re.compile(r"sch|tz|cht|(ung|ungen|keit|heit|lich|isch|en|ern)$")
 _ENGLISH_SPELLING = re.compile(r"th|wh|ou|(ing|tion|ed|ly|s)$")
 
 

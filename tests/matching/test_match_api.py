@@ -79,7 +79,11 @@ def test_the_results_follow_the_stated_goal(client, catalog):
 
 @pytest.mark.parametrize(
     "text",
-    ["asdkjh qwe zzzxq blorp vrrt", "Which cake recipe is best for my grandma's birthday party"],
+    [
+        "asdkjh qwe zzzxq blorp vrrt",
+        "Which cake recipe is best for my grandma's birthday party",
+        "Welches Kuchenrezept passt zum Geburtstag meiner Oma",
+    ],
 )
 def test_off_topic_text_is_flagged_low_confidence_but_still_answered(client, catalog, text):
     body = post(client, {"text": text}).json()

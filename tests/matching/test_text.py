@@ -18,6 +18,7 @@ from matching.text import BM25, detect_language, split_sentences, tokenize
         ("Supplier invoices typed manually", "en"),
         ("machine failures prediction", "en"),
         ("invoice capture ERP", "en"),
+        ("asdkjh qwe zzzxq blorp vrrt", "en"),
     ],
 )
 def test_it_tells_german_from_english(text, language):
