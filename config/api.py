@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from matching.api import router as matching_router
+from providers.api import router as providers_router
 from usecases.api import router as catalog_router
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("/", catalog_router)
 api.add_router("/", matching_router)
+api.add_router("/", providers_router)
 
 
 @api.exception_handler(Http404)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
     path("", include("usecases.urls")),
     path("", include("matching.urls")),
+    path("", include("providers.urls")),
 ]

@@ -18,6 +18,7 @@ from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, store
 from matching.models import Submission, TextEmbedding
 from matching.text import detect_language, tokenize
+from providers.services import record_appearances
 from usecases.models import Provider, UseCase, ValuePotential
 
 logger = logging.getLogger(__name__)
@@ -136,6 +137,14 @@ def match(request: MatchRequest) -> MatchResult:
             for rank, c in enumerate(ordered, start=1)
         ]
     low_confidence = ranking.is_low_confidence(candidates)
+    record_appearances(
+        {
+            (provider.pk, c.use_case_id)
+            for c in ordered
+            for provider in listed[c.use_case_id].providers
+            if provider.serves(request.company_size)
+        }
+    )
 
     query_id = None
     if request.store:

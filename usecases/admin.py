@@ -3,10 +3,20 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+from providers.forms import RejectionForm
+from providers.services import review
+from usecases.models import (
+    Cluster,
+    ExpertAssessment,
+    ProblemStatement,
+    Provider,
+    ProviderMembership,
+    UseCase,
+)
 
 
 @admin.register(Cluster)
@@ -129,10 +139,75 @@ class ProblemStatementAdmin(admin.ModelAdmin):
     autocomplete_fields = ("use_case",)
 
 
+class ProviderMembershipInline(admin.TabularInline):
+    model = ProviderMembership
+    extra = 0
+    fields = ("user", "role", "joined_at")
+    readonly_fields = ("joined_at",)
+    raw_id_fields = ("user",)
+
+
 @admin.register(Provider)
 class ProviderAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "approval_status", "is_example", "contact_email", "updated_at")
+    list_display = ("name", "approval_status", "submitted_at", "is_example", "contact_email")
     list_filter = ("approval_status", "is_example")
     search_fields = ("name", "slug", "contact_email")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("use_cases", "clusters")
+    # Decisions go through the actions, which record who decided and email the provider.
+    readonly_fields = (
+        "approval_status",
+        "rejection_reason",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+    )
+    inlines = [ProviderMembershipInline]
+    actions = ["approve", "reject"]
+
+    @admin.action(description=_("Approve selected providers"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        pending = list(queryset.filter(approval_status=Provider.Approval.PENDING))
+        for provider in pending:
+            review(provider, request.user, approve=True)
+        self.message_user(
+            request,
+            _("%(count)d providers approved and notified by email.") % {"count": len(pending)},
+        )
+        self._warn_undecided(request, len(pending), queryset.count())
+
+    @admin.action(
+        description=_("Reject selected providers (with a reason)"), permissions=["change"]
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet[Provider]) -> TemplateResponse | None:
+        form = RejectionForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/usecases/provider/reject.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Reject providers"),
+                    "form": form,
+                    "providers": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        pending = list(queryset.filter(approval_status=Provider.Approval.PENDING))
+        for provider in pending:
+            review(provider, request.user, approve=False, reason=form.cleaned_data["reason"])
+        self.message_user(
+            request,
+            _("%(count)d providers rejected and notified by email.") % {"count": len(pending)},
+        )
+        self._warn_undecided(request, len(pending), queryset.count())
+        return None
+
+    def _warn_undecided(self, request: HttpRequest, decided: int, selected: int) -> None:
+        if decided < selected:
+            self.message_user(
+                request,
+                _("Only providers pending review can be decided; the others were left as is."),
+                level="warning",
+            )

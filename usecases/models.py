@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from statistics import mean
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from usecases import vocabularies
@@ -220,6 +225,13 @@ class ProviderQuerySet(models.QuerySet["Provider"]):
     def approved(self) -> ProviderQuerySet:
         return self.filter(approval_status=Provider.Approval.APPROVED)
 
+    def in_cluster(self, slug: str) -> ProviderQuerySet:
+        """Providers covering the whole cluster or offering one of its published use cases."""
+        return self.filter(
+            models.Q(clusters__slug=slug)
+            | models.Q(use_cases__cluster__slug=slug, use_cases__status=UseCase.Status.PUBLISHED)
+        ).distinct()
+
     def offering(self, use_cases: list[UseCase]) -> dict[int, list[Provider]]:
         """Approved providers per use case id: those offering the use case or its whole cluster."""
         cluster_ids = {u.cluster_id for u in use_cases}
@@ -240,33 +252,55 @@ class ProviderQuerySet(models.QuerySet["Provider"]):
 
 
 class Provider(models.Model):
+    """A company that delivers AI use cases; shown publicly only once an admin approved it."""
+
     class Approval(models.TextChoices):
+        DRAFT = "draft", _("Not yet submitted")
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    name = models.CharField(_("name"), max_length=200)
+    # What a company relies on when it picks a provider: changing one of these on an approved
+    # profile sends it back to review. Description, regions, languages, sizes and the contact
+    # address change at once.
+    REVIEWED_FIELDS = ("name", "website", "use_cases", "clusters")
+
+    name = models.CharField(_("company name"), max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    regions = models.JSONField(default=list, blank=True, help_text=_("ISO country codes or EU."))
-    languages = models.JSONField(default=list, blank=True)
-    company_sizes = models.JSONField(default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    company_sizes = models.JSONField(_("company sizes served"), default=list, blank=True)
     contact_email = models.EmailField(_("contact email"))
     approval_status = models.CharField(
-        max_length=10, choices=Approval.choices, default=Approval.PENDING, db_index=True
+        _("review status"),
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.DRAFT,
+        db_index=True,
     )
-    is_example = models.BooleanField(
-        default=False, help_text=_("A fictional provider that shows how the platform works.")
-    )
-    use_cases = models.ManyToManyField(UseCase, blank=True, related_name="providers")
-    clusters = models.ManyToManyField(Cluster, blank=True, related_name="providers")
-    owner = models.ForeignKey(
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="owned_providers",
+        related_name="+",
+    )
+    is_example = models.BooleanField(
+        default=False, help_text=_("A fictional provider that shows how the platform works.")
+    )
+    use_cases = models.ManyToManyField(
+        UseCase, blank=True, related_name="providers", verbose_name=_("use cases offered")
+    )
+    clusters = models.ManyToManyField(
+        Cluster,
+        blank=True,
+        related_name="providers",
+        verbose_name=_("whole clusters offered"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -279,10 +313,154 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("providers:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.approval_status == self.Approval.APPROVED
+
     def serves(self, company_size: str) -> bool:
         """Whether it works for companies of this size; no size given means any company."""
         return not company_size or company_size in self.company_sizes
 
     def clean(self) -> None:
+        _validate_codes(vocabularies.REGIONS, "regions", self.regions)
         _validate_codes(vocabularies.LANGUAGE_CODES, "languages", self.languages)
         _validate_codes(vocabularies.COMPANY_SIZES, "company_sizes", self.company_sizes)
+
+    def submit_for_review(self) -> None:
+        self.approval_status = self.Approval.PENDING
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["approval_status", "submitted_at", "updated_at"])
+
+    def review(self, reviewer: AbstractBaseUser, approve: bool, reason: str = "") -> None:
+        self.approval_status = self.Approval.APPROVED if approve else self.Approval.REJECTED
+        self.rejection_reason = "" if approve else reason
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = reviewer
+        self.save(
+            update_fields=[
+                "approval_status",
+                "rejection_reason",
+                "reviewed_at",
+                "reviewed_by",
+                "updated_at",
+            ]
+        )
+
+    def staff_emails(self) -> list[str]:
+        """Where news about the profile goes: its members and its contact address."""
+        emails = [m.user.email for m in self.memberships.select_related("user") if m.user.email]
+        return list(dict.fromkeys([*emails, self.contact_email]))
+
+
+class ProviderMembership(models.Model):
+    """A user who works for a provider; each user belongs to at most one provider."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        COLLEAGUE = "colleague", _("Colleague")
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_membership"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.COLLEAGUE)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.provider} ({self.role})"
+
+
+class ProviderInvitation(models.Model):
+    """An owner's invitation for a colleague, accepted by following the emailed link."""
+
+    VALID_DAYS = 14
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.provider}"
+
+    @property
+    def is_open(self) -> bool:
+        expires = self.created_at + timedelta(days=self.VALID_DAYS)
+        return self.accepted_at is None and timezone.now() < expires
+
+
+class ContactRequest(models.Model):
+    """A company's message to a provider about a use case; only that provider reads it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="contact_requests"
+    )
+    use_case = models.ForeignKey(
+        UseCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set only when the company stored its query and chose to share it with the provider.
+    submission = models.ForeignKey(
+        "matching.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_requests",
+    )
+    name = models.CharField(_("your name"), max_length=200)
+    company = models.CharField(_("company"), max_length=200)
+    email = models.EmailField(_("email"))
+    message = models.TextField(_("message"), max_length=5000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.company} to {self.provider} ({self.created_at:%Y-%m-%d})"
+
+
+class ProviderAppearance(models.Model):
+    """How often a provider was shown with a use case on match results, per day.
+
+    Counts only: nothing of the query is kept, so companies that did not store theirs count too.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="appearances")
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "use_case", "day"], name="one_count_per_provider_use_case_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} with {self.use_case_id} on {self.day}: {self.count}"

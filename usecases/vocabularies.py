@@ -98,6 +98,14 @@ COMPANY_SIZES: Vocabulary = {
 
 LANGUAGE_CODES: Vocabulary = {"en": ("English", "Englisch"), "de": ("German", "Deutsch")}
 
+# Where a provider takes on projects: the German-speaking countries one by one, else the EU.
+REGIONS: Vocabulary = {
+    "DE": ("Germany", "Deutschland"),
+    "AT": ("Austria", "Österreich"),
+    "CH": ("Switzerland", "Schweiz"),
+    "EU": ("Across the EU", "EU-weit"),
+}
+
 
 def label(vocabulary: Vocabulary, code: str, language: str | None = None) -> str:
     """The label of `code` in `language` (default: the active language), or the code if unknown."""

@@ -11,12 +11,53 @@
     counter.classList.toggle("over", length > limit);
   }
 
+  // The use case picker: typing filters the options (by title or area), a count shows the choice.
+  function enhancePicker(picker) {
+    var filter = picker.querySelector("[data-picker-filter]");
+    var count = picker.querySelector("[data-picker-count]");
+    var empty = picker.querySelector("[data-picker-empty]");
+    var boxes = picker.querySelectorAll("input[type=checkbox]");
+    function updateCount() {
+      var selected = 0;
+      boxes.forEach(function (box) { if (box.checked) selected += 1; });
+      count.textContent = selected;
+    }
+    function applyFilter() {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var anyVisible = false;
+      picker.querySelectorAll("[data-picker-group]").forEach(function (group) {
+        var area = group.querySelector("legend").textContent.toLowerCase();
+        var groupVisible = false;
+        group.querySelectorAll("[data-picker-option]").forEach(function (option) {
+          var text = area + " " + option.textContent.toLowerCase();
+          var visible = words.every(function (word) { return text.indexOf(word) !== -1; });
+          option.hidden = !visible;
+          groupVisible = groupVisible || visible;
+        });
+        group.hidden = !groupVisible;
+        anyVisible = anyVisible || groupVisible;
+      });
+      empty.hidden = anyVisible;
+    }
+    filter.addEventListener("input", applyFilter);
+    // Enter in the search box filters; it must not submit the whole profile form.
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", updateCount); });
+    updateCount();
+  }
+
   // Runs again after every htmx swap; elements already enhanced are skipped.
   function enhance(root) {
     root.querySelectorAll("textarea[data-counter]:not([data-enhanced])").forEach(function (textarea) {
       textarea.setAttribute("data-enhanced", "");
       updateCounter(textarea);
       textarea.addEventListener("input", function () { updateCounter(textarea); });
+    });
+    root.querySelectorAll("[data-picker]:not([data-enhanced])").forEach(function (picker) {
+      picker.setAttribute("data-enhanced", "");
+      enhancePicker(picker);
     });
     root.querySelectorAll("a[data-example]:not([data-enhanced])").forEach(function (link) {
       link.setAttribute("data-enhanced", "");

@@ -65,3 +65,8 @@ def percent(share: float) -> int:
 @register.filter
 def vocabulary_labels(codes: list[str], vocabulary: str) -> list[str]:
     return [vocabularies.label(getattr(vocabularies, vocabulary.upper()), code) for code in codes]
+
+
+@register.filter
+def vocabulary_label(code: str, vocabulary: str) -> str:
+    return vocabularies.label(getattr(vocabularies, vocabulary.upper()), code)

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ProvidersConfig(AppConfig):
+    """Provider accounts, profiles, the public directory and contact requests (models: usecases)."""
+
+    name = "providers"
+    verbose_name = "Providers"

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from usecases import vocabularies
+from usecases.models import Cluster, ContactRequest, Provider, UseCase
+
+
+def _vocabulary_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str]]:
+    return [(code, vocabularies.label(vocabulary, code)) for code in vocabulary]
+
+
+class UseCasePicker(forms.CheckboxSelectMultiple):
+    """Use cases grouped by cluster with a search box that filters them as the user types."""
+
+    template_name = "providers/widgets/use_case_picker.html"
+
+
+class ProviderProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    regions = forms.MultipleChoiceField(
+        label=_("Regions you work in"), widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you work in"), widget=forms.CheckboxSelectMultiple
+    )
+    company_sizes = forms.MultipleChoiceField(
+        label=_("Company sizes you serve"), widget=forms.CheckboxSelectMultiple
+    )
+    use_cases = forms.ModelMultipleChoiceField(
+        label=_("Use cases you deliver"),
+        queryset=UseCase.objects.published(),
+        required=False,
+        widget=UseCasePicker,
+    )
+    clusters = forms.ModelMultipleChoiceField(
+        label=_("Whole clusters you cover"),
+        queryset=Cluster.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only if you deliver every use case of the cluster."),
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "website",
+            "description_en",
+            "description_de",
+            "contact_email",
+            "regions",
+            "languages",
+            "company_sizes",
+            "use_cases",
+            "clusters",
+        ]
+        labels = {
+            "description_en": _("Description in English"),
+            "description_de": _("Description in German"),
+            "contact_email": _("Email address for enquiries"),
+        }
+        widgets = {
+            "description_en": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+            "description_de": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = _vocabulary_choices(vocabularies.REGIONS)
+        self.fields["languages"].choices = _vocabulary_choices(vocabularies.LANGUAGE_CODES)
+        self.fields["company_sizes"].choices = _vocabulary_choices(vocabularies.COMPANY_SIZES)
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for use_case in (
+            UseCase.objects.published()
+            .select_related("cluster")
+            .order_by("cluster__ordering", "title")
+        ):
+            grouped.setdefault(use_case.cluster.name, []).append((use_case.pk, use_case.title))
+        self.fields["use_cases"].choices = list(grouped.items())
+        self.fields["clusters"].queryset = Cluster.objects.order_by("ordering")
+        for name in ("description_en", "description_de"):
+            self.fields[name].validators.append(MaxLengthValidator(2000))
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            not (data.get("description_en") or "").strip()
+            and not (data.get("description_de") or "").strip()
+        ):
+            self.add_error("description_en", _("Describe your company in English, German or both."))
+        if not data.get("use_cases") and not data.get("clusters"):
+            self.add_error("use_cases", _("Pick at least one use case or cluster you deliver."))
+        return data
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Your colleague's email address"))
+
+
+class ContactRequestForm(forms.ModelForm):
+    # A field people never see (hidden by the style sheet); bots that fill every field do.
+    fax_number = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    share_query = forms.BooleanField(
+        label=_("Attach my stored problem description and its results"),
+        required=False,
+    )
+
+    class Meta:
+        model = ContactRequest
+        fields = ["name", "company", "email", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6, "maxlength": 5000})}
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 20:
+            raise forms.ValidationError(
+                _("Please write a little more (at least 20 characters) so the provider can help.")
+            )
+        return message
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("fax_number"))
+
+
+class ContactStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ContactRequest.Status.choices)
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the provider)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=10,
+        max_length=2000,
+    )

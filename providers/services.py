@@ -1,0 +1,236 @@
+"""Provider accounts and profiles, review decisions, contact requests and appearance counts.
+
+The models live in `usecases` beside the catalog they point at; this module is the work across
+them and with the outside world (email).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from providers.forms import ProviderProfileForm
+from usecases.models import (
+    ContactRequest,
+    Provider,
+    ProviderAppearance,
+    ProviderInvitation,
+    ProviderMembership,
+    UseCase,
+)
+
+logger = logging.getLogger(__name__)
+
+APPEARANCE_DAYS = 30
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be accepted, with the reason for the user."""
+
+
+def directory(cluster: str = "", region: str = "", language: str = "") -> list[Provider]:
+    """Approved providers, narrowed by cluster slug, region and language codes when given.
+
+    Regions and languages are JSON lists, which SQLite cannot search inside; there are few
+    providers, so they are filtered here.
+    """
+    providers = Provider.objects.approved().prefetch_related("clusters", "use_cases")
+    if cluster:
+        providers = providers.in_cluster(cluster)
+    return [
+        provider
+        for provider in providers
+        if (not region or region in provider.regions)
+        and (not language or language in provider.languages)
+    ]
+
+
+def membership_of(user: AbstractBaseUser) -> ProviderMembership | None:
+    if not user.is_authenticated:
+        return None
+    return ProviderMembership.objects.select_related("provider").filter(user=user).first()
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:100] or "provider"
+    slug, number = base, 2
+    while Provider.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def create_provider(owner: AbstractBaseUser, form: ProviderProfileForm) -> Provider:
+    """A new draft profile from the form, owned by the user who filled it in."""
+    provider = form.save(commit=False)
+    provider.slug = unique_slug(provider.name)
+    provider.approval_status = Provider.Approval.DRAFT
+    provider.save()
+    form.save_m2m()
+    ProviderMembership.objects.create(
+        provider=provider, user=owner, role=ProviderMembership.Role.OWNER
+    )
+    return provider
+
+
+@transaction.atomic
+def update_profile(form: ProviderProfileForm) -> list[str]:
+    """Save an edited profile; return the reviewed fields that changed.
+
+    An approved provider whose name, website or offer changed goes back to review and is hidden
+    until an admin approves it again, so companies never see unreviewed claims.
+    """
+    provider: Provider = form.instance
+    was_public = provider.is_public
+    changed = [field for field in Provider.REVIEWED_FIELDS if field in form.changed_data]
+    form.save()
+    if was_public and changed:
+        provider.submit_for_review()
+    return changed
+
+
+def _email_language(provider: Provider) -> str:
+    return "de" if provider.languages[:1] == ["de"] else "en"
+
+
+def _send(subject: str, template: str, context: dict, to: list[str], **headers) -> bool:
+    """Send one plain-text email; a failing mail server is logged, never raised to the user."""
+    body = render_to_string(template, context)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, **headers)
+    try:
+        message.send()
+    except OSError:
+        logger.exception("could not send %r to %d recipients", subject, len(to))
+        return False
+    return True
+
+
+def review(provider: Provider, reviewer: AbstractBaseUser, approve: bool, reason: str = "") -> None:
+    """Approve or reject a submitted profile and tell the provider, with the reason."""
+    provider.review(reviewer, approve, reason)
+    with translation.override(_email_language(provider)):
+        subject = (
+            _("Your provider profile is approved")
+            if approve
+            else _("Your provider profile needs changes")
+        )
+        _send(
+            subject,
+            "providers/email/review_decision.txt",
+            {"provider": provider, "approved": approve, "reason": reason},
+            provider.staff_emails(),
+        )
+
+
+def invite_colleague(
+    provider: Provider,
+    email: str,
+    invited_by: AbstractBaseUser,
+    accept_url: Callable[[ProviderInvitation], str],
+) -> ProviderInvitation:
+    """Create an invitation (or renew the open one for the address) and email its link."""
+    invitation, _created = ProviderInvitation.objects.update_or_create(
+        provider=provider,
+        email=email.lower(),
+        accepted_at=None,
+        defaults={"invited_by": invited_by, "created_at": timezone.now()},
+    )
+    with translation.override(_email_language(provider)):
+        _send(
+            _("Join %(provider)s on the AI Use Case Matcher") % {"provider": provider.name},
+            "providers/email/invitation.txt",
+            {"provider": provider, "invited_by": invited_by, "accept_url": accept_url(invitation)},
+            [invitation.email],
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: ProviderInvitation, user: AbstractBaseUser) -> None:
+    if not invitation.is_open:
+        raise InvitationError(_("This invitation has expired or was already used."))
+    if user.email.lower() != invitation.email:
+        raise InvitationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    if ProviderMembership.objects.filter(user=user).exists():
+        raise InvitationError(_("Your account already belongs to a provider."))
+    ProviderMembership.objects.create(provider=invitation.provider, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+
+
+def send_contact_request(contact: ContactRequest, site_url: str) -> bool:
+    """Email a stored contact request to the provider; answers go straight to the company."""
+    provider = contact.provider
+    with translation.override(_email_language(provider)):
+        return _send(
+            _("New enquiry from %(company)s") % {"company": contact.company},
+            "providers/email/contact_request.txt",
+            {"contact": contact, "site_url": site_url},
+            provider.staff_emails(),
+            reply_to=[contact.email],
+        )
+
+
+def record_appearances(shown: set[tuple[int, int]]) -> None:
+    """Count today's appearance of each (provider id, use case id) pair on a result page.
+
+    One statement whatever the number of pairs: an upsert that both SQLite and PostgreSQL speak.
+    """
+    if not shown:
+        return
+    table = ProviderAppearance._meta.db_table
+    today = timezone.localdate()
+    rows = ", ".join(["(%s, %s, %s, 1)"] * len(shown))
+    params = [value for pair in sorted(shown) for value in (*pair, today)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (provider_id, use_case_id, day, count) VALUES {rows} "
+            f"ON CONFLICT (provider_id, use_case_id, day) DO UPDATE SET count = {table}.count + 1",
+            params,
+        )
+
+
+@dataclass(frozen=True)
+class Appearances:
+    total: int
+    by_use_case: list[tuple[UseCase, int]]
+
+
+def appearances(provider: Provider, days: int = APPEARANCE_DAYS) -> Appearances:
+    """How often the provider was shown in the last `days` days, in all and per use case."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    shown = dict(
+        ProviderAppearance.objects.filter(provider=provider, day__gte=since)
+        .values_list("use_case_id")
+        .annotate(shown=Sum("count"))
+        .order_by()
+    )
+    use_cases = UseCase.objects.in_bulk(list(shown))
+    by_use_case = sorted(
+        ((use_cases[pk], count) for pk, count in shown.items()),
+        key=lambda pair: (-pair[1], pair[0].slug),
+    )
+    return Appearances(sum(shown.values()), by_use_case)
+
+
+def request_counts(provider: Provider) -> list[tuple[str, str, int]]:
+    """(status, label, number of requests) for each status, in workflow order."""
+    counts = dict(
+        provider.contact_requests.values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in ContactRequest.Status.choices]

@@ -1,0 +1,276 @@
+"""Provider pages: the public directory and contact form, and the providers' own dashboard."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.ratelimit import retry_after
+from matching.models import Submission
+from providers import services
+from providers.forms import (
+    ContactRequestForm,
+    ContactStatusForm,
+    InvitationForm,
+    ProviderProfileForm,
+)
+from usecases import vocabularies
+from usecases.models import (
+    Cluster,
+    ContactRequest,
+    Provider,
+    ProviderInvitation,
+    ProviderMembership,
+    UseCase,
+)
+
+# --- public pages -------------------------------------------------------------------------
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """Approved providers, filtered by cluster, region and language."""
+    chosen = {key: request.GET.get(key, "") for key in ("cluster", "region", "language")}
+    providers = services.directory(**chosen)
+    clusters = Cluster.objects.order_by("ordering")
+    return render(
+        request,
+        "providers/directory.html",
+        {
+            "providers": providers,
+            "chosen": chosen,
+            "clusters": clusters,
+            "regions": vocabularies.REGIONS,
+            "languages": vocabularies.LANGUAGE_CODES,
+        },
+    )
+
+
+def _public(slug: str) -> Provider:
+    """An approved provider; any other (draft, pending, rejected, unknown) is simply not found."""
+    return get_object_or_404(Provider.objects.approved(), slug=slug)
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = _public(slug)
+    offered = UseCase.objects.for_display().filter(providers=provider)
+    return render(
+        request,
+        "providers/detail.html",
+        {"provider": provider, "offered": offered, "clusters": provider.clusters.all()},
+    )
+
+
+def contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """A company's enquiry to an approved provider, optionally about a use case and its query."""
+    provider = _public(slug)
+    use_case = UseCase.objects.published().filter(slug=request.GET.get("use_case", "")).first()
+    submission = _shareable_submission(request.GET.get("query", ""))
+    context: dict[str, Any] = {"provider": provider, "use_case": use_case, "query": submission}
+    if request.method != "POST":
+        context["form"] = ContactRequestForm()
+        return render(request, "providers/contact.html", context)
+
+    wait = retry_after(
+        request, "contact", settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_PERIOD
+    )
+    if wait is not None:
+        context["form"] = ContactRequestForm(request.POST)
+        context["retry_minutes"] = math.ceil(wait / 60)
+        response = render(request, "providers/contact.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    form = ContactRequestForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "providers/contact.html", context, status=400)
+    if not form.is_spam():
+        contact_request = form.save(commit=False)
+        contact_request.provider = provider
+        contact_request.use_case = use_case
+        contact_request.submission = submission if form.cleaned_data["share_query"] else None
+        contact_request.save()
+        site_url = request.build_absolute_uri("/").rstrip("/")
+        transaction.on_commit(lambda: services.send_contact_request(contact_request, site_url))
+    # A bot that filled the hidden field sees the same answer and learns nothing.
+    return render(request, "providers/contact_sent.html", context)
+
+
+def _shareable_submission(query_id: str) -> Submission | None:
+    try:
+        return Submission.objects.filter(pk=uuid.UUID(query_id)).first()
+    except ValueError:
+        return None
+
+
+# --- the provider's own pages -------------------------------------------------------------
+
+
+def provider_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged-in users who belong to a provider; others are sent to create their profile."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = services.membership_of(request.user)
+        if membership is None:
+            return redirect("providers:profile")
+        return view(request, membership, *args, **kwargs)
+
+    return wrapped
+
+
+@provider_member
+def dashboard(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
+    provider = membership.provider
+    status = request.GET.get("status", "")
+    contact_requests = provider.contact_requests.select_related("use_case", "submission")
+    if status in ContactRequest.Status.values:
+        contact_requests = contact_requests.filter(status=status)
+    return render(
+        request,
+        "providers/dashboard.html",
+        {
+            "provider": provider,
+            "membership": membership,
+            "contact_requests": contact_requests,
+            "status": status,
+            "statuses": ContactRequest.Status.choices,
+            "status_counts": services.request_counts(provider),
+            "appearances": services.appearances(provider),
+            "appearance_days": services.APPEARANCE_DAYS,
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """Create the provider profile, or edit it; reviewed fields send it back to review."""
+    membership = services.membership_of(request.user)
+    provider = membership.provider if membership else None
+    form = ProviderProfileForm(request.POST or None, instance=provider)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request, "providers/profile.html", {"form": form, "provider": provider}, status=400
+            )
+        if provider is None:
+            provider = services.create_provider(request.user, form)
+            messages.success(
+                request, _("Your profile is saved. Submit it for review when it is complete.")
+            )
+        else:
+            changed = services.update_profile(form)
+            if changed and provider.approval_status == Provider.Approval.PENDING:
+                messages.warning(
+                    request,
+                    _(
+                        "Your changes are saved. Because they concern %(fields)s, an admin "
+                        "reviews your profile again; until then it is not shown publicly."
+                    )
+                    % {"fields": ", ".join(_field_label(f) for f in changed)},
+                )
+            else:
+                messages.success(request, _("Your changes are saved."))
+        return redirect("providers:dashboard")
+    return render(request, "providers/profile.html", {"form": form, "provider": provider})
+
+
+def _field_label(name: str) -> str:
+    return str(ProviderProfileForm.base_fields[name].label or name)
+
+
+@require_POST
+@provider_member
+def submit(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
+    provider = membership.provider
+    if provider.approval_status in (Provider.Approval.DRAFT, Provider.Approval.REJECTED):
+        provider.submit_for_review()
+        messages.success(
+            request, _("Thank you. An admin reviews your profile and tells you by email.")
+        )
+    return redirect("providers:dashboard")
+
+
+@require_POST
+@provider_member
+def contact_status(request: HttpRequest, membership: ProviderMembership, pk: int) -> HttpResponse:
+    # Another provider's request is not found: its existence is not revealed.
+    contact_request = get_object_or_404(ContactRequest, pk=pk, provider=membership.provider)
+    form = ContactStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+        return redirect("providers:dashboard")
+    contact_request.status = form.cleaned_data["status"]
+    contact_request.save(update_fields=["status", "updated_at"])
+    return redirect("providers:dashboard")
+
+
+@provider_member
+def team(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
+    provider = membership.provider
+    form = InvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if membership.role != membership.Role.OWNER:
+            messages.error(request, _("Only the profile's owner can invite colleagues."))
+            return redirect("providers:team")
+        if form.is_valid():
+            services.invite_colleague(
+                provider,
+                form.cleaned_data["email"],
+                request.user,
+                lambda invitation: request.build_absolute_uri(
+                    reverse("providers:invitation", args=[invitation.token])
+                ),
+            )
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("providers:team")
+        status = 400
+    return render(
+        request,
+        "providers/team.html",
+        {
+            "provider": provider,
+            "membership": membership,
+            "form": form,
+            "members": provider.memberships.select_related("user").order_by("joined_at"),
+            "invitations": [i for i in provider.invitations.all() if i.is_open],
+        },
+        status=status,
+    )
+
+
+@login_required
+def invitation(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    invitation = ProviderInvitation.objects.select_related("provider").filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.accept_invitation(invitation, request.user)
+        except services.InvitationError as error:
+            messages.error(request, str(error))
+            return render(
+                request, "providers/invitation.html", {"invitation": invitation}, status=409
+            )
+        messages.success(
+            request, _("Welcome to %(provider)s.") % {"provider": invitation.provider.name}
+        )
+        return redirect("providers:dashboard")
+    return render(request, "providers/invitation.html", {"invitation": invitation})
