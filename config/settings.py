@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # built-in widget templates, found by the TemplatesSetting renderer below
     "allauth",
     "allauth.account",
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
@@ -74,6 +75,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the site's template settings, so templates/ can hold custom widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:

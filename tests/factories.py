@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime
 import itertools
 
-from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+from django.contrib.auth.models import User
+
+from usecases.models import (
+    Cluster,
+    ExpertAssessment,
+    ProblemStatement,
+    Provider,
+    ProviderMembership,
+    UseCase,
+)
+
+PASSWORD = "a-long-test-passphrase-42"
 
 _numbers = itertools.count(1)
 
@@ -84,3 +95,21 @@ def make_provider(**overrides: object) -> Provider:
     }
     values.update(overrides)
     return Provider.objects.create(**values)
+
+
+def make_user(email: str | None = None, verified: bool = True, **overrides: object) -> User:
+    """A user who logs in by email, with the address verified as allauth requires."""
+    from allauth.account.models import EmailAddress
+
+    email = email or f"person{next(_numbers)}@example.com"
+    user = User.objects.create_user(username=email, email=email, password=PASSWORD, **overrides)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def make_member(
+    provider: Provider | None = None, role: str = ProviderMembership.Role.OWNER, **user: object
+) -> ProviderMembership:
+    return ProviderMembership.objects.create(
+        provider=provider or make_provider(), user=make_user(**user), role=role
+    )

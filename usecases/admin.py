@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -163,6 +164,7 @@ class ProviderAdmin(TabbedTranslationAdmin):
         "reviewed_by",
     )
     inlines = [ProviderMembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "reject"]
 
     @admin.action(description=_("Approve selected providers"), permissions=["change"])

@@ -1,0 +1,93 @@
+"""Provider staff sign up with email and password, verify the address, log in and reset it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def sign_up(client, email: str):
+    return client.post(
+        "/accounts/signup/",
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+def test_signing_up_sends_a_verification_link_that_logs_the_user_in(client, mailoutbox):
+    response = sign_up(client, "anna@werkzeug.example")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert [m.to for m in mailoutbox] == [["anna@werkzeug.example"]]
+    confirmation = link_in(mailoutbox[0])
+    assert client.get(confirmation).status_code == 200
+    response = client.post(confirmation)
+    assert response.status_code == 302
+    # Logged in and sent on to create the provider profile.
+    assert client.get("/provider/")["Location"] == "/provider/profile/"
+
+
+def test_an_unverified_address_cannot_log_in(client, mailoutbox):
+    sign_up(client, "ben@werkzeug.example")
+    client.logout()
+
+    response = client.post(
+        "/accounts/login/", {"login": "ben@werkzeug.example", "password": PASSWORD}
+    )
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert client.get("/provider/")["Location"].startswith("/accounts/login/")
+
+
+def test_signing_up_with_a_registered_address_answers_the_same_and_creates_nobody(
+    client, mailoutbox
+):
+    make_user("taken@werkzeug.example")
+    fresh = sign_up(client, "fresh@werkzeug.example")
+    client.logout()
+
+    taken = sign_up(client, "taken@werkzeug.example")
+
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert User.objects.filter(email__iexact="taken@werkzeug.example").count() == 1
+
+
+def test_password_reset_answers_the_same_whether_or_not_the_address_is_registered(
+    client, mailoutbox
+):
+    user = make_user("carla@werkzeug.example")
+    known = client.post("/accounts/password/reset/", {"email": "carla@werkzeug.example"})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@werkzeug.example"})
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    reset_mail = next(m for m in mailoutbox if m.to == [user.email])
+    reset_link = link_in(reset_mail)
+    form_page = client.get(reset_link, follow=True)
+    assert form_page.status_code == 200
+    new_password = "another-long-passphrase-77"
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else reset_link,
+        {"password1": new_password, "password2": new_password},
+    )
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_logging_out_ends_the_session(client):
+    make_user("dora@werkzeug.example")
+    client.post("/accounts/login/", {"login": "dora@werkzeug.example", "password": PASSWORD})
+    assert client.get("/provider/")["Location"] == "/provider/profile/"
+
+    client.post("/accounts/logout/")
+
+    assert client.get("/provider/")["Location"].startswith("/accounts/login/")

@@ -1,0 +1,93 @@
+"""Only approved providers appear anywhere public: directory, profile pages, results, API."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_cluster, make_provider, make_use_case
+from usecases.models import Provider
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = [Provider.Approval.DRAFT, Provider.Approval.PENDING, Provider.Approval.REJECTED]
+
+
+@pytest.fixture
+def market():
+    production = make_cluster(slug="predictive-maintenance", name_en="Predictive maintenance")
+    office = make_cluster(slug="document-processing", name_en="Document processing")
+    machine = make_use_case(cluster=production, slug="machine-alarms")
+    invoices = make_use_case(cluster=office, slug="invoice-capture")
+    german = make_provider(
+        slug="sensorik", name="Sensorik (example)", regions=["DE"], languages=["de"]
+    )
+    german.use_cases.add(machine)
+    european = make_provider(
+        slug="paperless", name="Paperless EU", regions=["EU"], languages=["en", "de"]
+    )
+    european.clusters.add(office)
+    for status in HIDDEN:
+        hidden = make_provider(slug=f"hidden-{status}", name=f"Hidden {status}")
+        hidden.approval_status = status
+        hidden.save()
+        hidden.use_cases.add(machine, invoices)
+    return {"machine": machine, "invoices": invoices}
+
+
+def names(response) -> set[str]:
+    return {provider.name for provider in response.context["providers"]}
+
+
+def test_the_directory_lists_only_approved_providers(client, market):
+    response = client.get("/providers/")
+
+    assert names(response) == {"Sensorik (example)", "Paperless EU"}
+    assert "Hidden" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"cluster": "predictive-maintenance"}, {"Sensorik (example)"}),
+        ({"cluster": "document-processing"}, {"Paperless EU"}),
+        ({"region": "EU"}, {"Paperless EU"}),
+        ({"language": "en"}, {"Paperless EU"}),
+        ({"language": "de", "region": "DE"}, {"Sensorik (example)"}),
+        ({"cluster": "no-such-cluster"}, set()),
+    ],
+)
+def test_the_directory_filters_by_cluster_region_and_language(client, market, filters, expected):
+    assert names(client.get("/providers/", filters)) == expected
+
+
+@pytest.mark.parametrize("status", HIDDEN)
+def test_an_unapproved_provider_has_no_public_page_or_contact_form(client, market, status):
+    assert client.get(f"/providers/hidden-{status}/").status_code == 404
+    assert client.get(f"/providers/hidden-{status}/contact/").status_code == 404
+    assert client.get(f"/api/v1/providers/hidden-{status}").status_code == 404
+
+
+def test_use_case_pages_show_approved_providers_only(client, market):
+    page = client.get("/use-cases/invoice-capture/").content.decode()
+
+    assert "Paperless EU" in page
+    assert "/providers/paperless/contact/?use_case=invoice-capture" in page
+    assert "Hidden" not in page
+
+
+def test_the_api_lists_approved_providers_with_filters(client, market):
+    everyone = client.get("/api/v1/providers").json()
+    in_region = client.get("/api/v1/providers", {"region": "eu"}).json()
+
+    assert {p["slug"] for p in everyone} == {"sensorik", "paperless"}
+    assert [p["slug"] for p in in_region] == ["paperless"]
+    sensorik = client.get("/api/v1/providers/sensorik").json()
+    assert sensorik["use_cases"] == ["machine-alarms"]
+    assert sensorik["regions"] == ["DE"]
+
+
+def test_the_public_profile_lists_what_the_provider_delivers(client, market):
+    page = client.get("/providers/paperless/").content.decode()
+
+    assert "Document processing" in page
+    assert "/providers/paperless/contact/" in page
