@@ -230,7 +230,9 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             _("Link"),
         ]
     )
-    for result in submission.results:
+    # Providers as approved now: one withdrawn since the query never reaches the download.
+    cards = result_cards(submission.results, submission.language, submission.company_size, {})
+    for result in cards:
         potential = result["value_potential"]
         writer.writerow(
             [
@@ -245,7 +247,7 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 potential["assessments"],
                 _("yes") if potential["editorial_estimate"] else _("no"),
                 _spreadsheet_safe(" | ".join(result["matched_on"])),
-                _spreadsheet_safe(", ".join(p["name"] for p in result["providers"])),
+                _spreadsheet_safe(", ".join(p.name for p in result["providers"])),
                 request.build_absolute_uri(
                     reverse("usecases:use_case", args=[result["use_case"]["slug"]])
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_cluster, make_provider, make_use_case
-from usecases.models import Provider
+from usecases.models import Provider, UseCase
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,21 @@ def test_the_public_profile_lists_what_the_provider_delivers(client, market):
 
     assert "Document processing" in page
     assert "/providers/paperless/contact/" in page
+
+
+@pytest.mark.model
+def test_a_provider_withdrawn_after_a_query_disappears_from_its_stored_results(client, catalog):
+    provider = make_provider(slug="belegblick", name="Belegblick GmbH")
+    provider.use_cases.add(UseCase.objects.get(slug="supplier-invoice-capture-erp"))
+    response = client.post(
+        "/", {"text": "Our supplier invoices are typed by hand into the ERP.", "goal": "balanced"}
+    )
+    results = response["Location"]
+    assert "Belegblick GmbH" in client.get(results).content.decode()
+
+    provider.approval_status = Provider.Approval.PENDING
+    provider.save()
+
+    assert "Belegblick GmbH" not in client.get(results).content.decode()
+    assert "Belegblick GmbH" not in client.get(f"{results}print/").content.decode()
+    assert "Belegblick GmbH" not in client.get(f"{results}results.csv").content.decode()
