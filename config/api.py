@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from config.ratelimit import RateLimited, rate_limited_response
+from config.views import database_unavailable
 from matching.api import router as matching_router
 from usecases.api import router as catalog_router
 
@@ -36,3 +39,13 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return rate_limited_response(request, exc)
+
+
+@api.exception_handler(DatabaseError)
+def database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    return database_unavailable(request, exc)

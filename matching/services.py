@@ -6,11 +6,12 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matching import ranking
@@ -157,6 +158,17 @@ def match(request: MatchRequest) -> MatchResult:
     return MatchResult(
         query_id, language, low_confidence, results, part.model_name, snapshot.version
     )
+
+
+def delete_expired_submissions() -> int:
+    """Delete stored descriptions (with their results and ratings) older than the retention
+    period, SUBMISSION_RETENTION_DAYS; returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(days=settings.SUBMISSION_RETENTION_DAYS)
+    _, deleted = Submission.objects.filter(created_at__lt=cutoff).delete()
+    count = deleted.get(Submission._meta.label, 0)
+    if count:
+        logger.info("deleted %s submissions older than %s", count, cutoff.date())
+    return count
 
 
 def warm_up() -> None:

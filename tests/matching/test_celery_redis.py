@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 class Worker:
     """A `celery worker` subprocess on a queue of its own, logging to a file."""
 
-    def __init__(self, queue: str, log: Path) -> None:
+    def __init__(self, queue: str, log: Path, broker_url: str | None = None) -> None:
         self.queue, self.log = queue, log
+        self.broker_url = broker_url or os.environ["CELERY_BROKER_URL"]
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -47,6 +48,7 @@ class Worker:
             "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
             "INDEX_DIR": str(settings.INDEX_DIR),
             "CELERY_QUEUE": self.queue,
+            "CELERY_BROKER_URL": self.broker_url,
         }
         self.process = subprocess.Popen(
             [
