@@ -48,11 +48,12 @@ class RateLimited(Exception):
         super().__init__(f"rate limit '{scope}' exceeded; retry after {retry_after}s")
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The client's IP address: REMOTE_ADDR, or the address the trusted proxies saw.
 
     Each of the TRUSTED_PROXY_COUNT proxies appends the address it received the request from, so
-    the entry that many places from the right is the one no client can forge.
+    the entry that many places from the right is the one no client can forge. None when the
+    request has no address at all (a request built in code); django-axes uses this too.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
@@ -60,7 +61,7 @@ def client_address(request: HttpRequest) -> str:
         forwarded = [address for address in forwarded if address]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return request.META.get("REMOTE_ADDR")
 
 
 def check_rate_limit(request: HttpRequest, scope: str) -> None:
@@ -70,7 +71,7 @@ def check_rate_limit(request: HttpRequest, scope: str) -> None:
         return
     now = time.time()
     window_number = int(now // window)
-    key = f"ratelimit:{scope}:{client_address(request)}:{window_number}"
+    key = f"ratelimit:{scope}:{client_address(request) or 'unknown'}:{window_number}"
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)

@@ -129,6 +129,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minim
 # so an attacker cannot lock an admin out by failing on purpose.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "login_locked.html"  # HTTP 429, in the user's language
 AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"  # the same address rate limits use
 
 AUTH_PASSWORD_VALIDATORS = [
