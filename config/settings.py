@@ -150,6 +150,8 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "de")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "de")}
+# The admin's translation tabs (modeltranslation reads this name) need jQuery UI: ours, no CDN.
+JQUERY_UI_URL = "vendor/jquery-ui-1.14.1/jquery-ui.min.js"
 
 # HTTPS in production: `manage.py check --deploy --fail-level WARNING` passes with
 # DJANGO_DEBUG=false. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true so
