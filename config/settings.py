@@ -157,6 +157,7 @@ JQUERY_UI_URL = "vendor/jquery-ui-1.14.1/jquery-ui.min.js"
 # DJANGO_DEBUG=false. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true so
 # Django trusts its X-Forwarded-Proto header (only if the proxy always sets it).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container and load-balancer probes speak plain HTTP
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
