@@ -182,4 +182,8 @@ def test_a_worker_killed_mid_task_leaves_database_and_index_consistent(broker_qu
     latest = IndexBuild.objects.latest("version")
     assert latest.vectors == TextEmbedding.objects.count()
     store.reset()
-    assert store.current().size == latest.vectors
+    snapshot = store.current()
+    assert snapshot.size == latest.vectors
+    served = [i for part in snapshot.parts.values() for i in part.rows.embedding_ids]
+    assert len(served) == len(set(served)), "a vector is in the index twice"
+    assert set(served) == set(TextEmbedding.objects.values_list("id", flat=True))
