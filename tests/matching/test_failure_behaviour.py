@@ -6,8 +6,7 @@ import shutil
 import socket
 import subprocess
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
@@ -18,7 +17,6 @@ from matching import indexing
 from matching.index import store, version_directory
 from matching.models import IndexBuild
 from matching.tasks import sweep_stale_embeddings
-from tests.conftest import ensure_catalog
 from tests.factories import make_use_case
 from tests.matching.test_celery_redis import Worker, statuses, wait_for
 from usecases.models import UseCase
@@ -46,11 +44,11 @@ def use_broker(url: str | None) -> None:
 
 
 @pytest.fixture
-def redis_that_is_down(settings, tmp_path) -> Iterator[tuple[str, Path]]:
-    """A Redis address where nothing listens yet (for the broker and the cache alike).
+def redis_that_is_down(settings, tmp_path) -> Iterator[tuple[str, str, Callable[[], None]]]:
+    """A Redis address where nothing listens yet, used as broker and cache alike.
 
-    Yields the URL and the redis-server command line that brings it up on that very port; the
-    server the test starts is stopped here, never the machine's shared Redis.
+    Yields its URL, the test's own queue name and a function that starts a throwaway
+    redis-server on that very port; that server is stopped here (never the machine's Redis).
     """
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
@@ -181,7 +179,6 @@ def test_the_start_page_answers_a_clear_503_while_the_index_is_unreadable(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_database_outage_answers_503_in_the_users_language_and_recovers_without_restart():
-    ensure_catalog()
     client = Client(raise_request_exception=False)
     assert client.get("/clusters/").status_code == 200
     database = connection.settings_dict
