@@ -17,15 +17,31 @@ RETRY_AFTER_SECONDS = 30
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 when it does not.
+
+    Also reports what monitoring should watch (docs/deploy.md): the newest index version and how
+    many use cases wait for re-embedding.
+    """
+    from matching.models import IndexBuild
+    from usecases.models import UseCase
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        index_version = IndexBuild.objects.values_list("version", flat=True).first()
+        stale = UseCase.objects.exclude(embedding_status=UseCase.EmbeddingStatus.CURRENT).count()
     except DatabaseError:
         logger.exception("health check: database unavailable")
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "index_version": index_version,
+            "stale_use_cases": stale,
+        }
+    )
 
 
 def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
