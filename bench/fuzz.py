@@ -21,6 +21,8 @@ from pathlib import Path
 
 from run import ROOT, gunicorn, set_up, step
 
+OUTPUT = ROOT / "bench" / "results" / "fuzz.txt"
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,7 +59,11 @@ def main() -> int:
             ]
             step(" ".join(command))
             result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-            print(result.stdout[-6000:])
+            OUTPUT.parent.mkdir(exist_ok=True)
+            OUTPUT.write_text(result.stdout + result.stderr, encoding="utf-8")
+            summary = result.stdout[result.stdout.find("=== SUMMARY ===") :]
+            print(summary or result.stdout[-4000:])
+            print(f"full schemathesis output: {OUTPUT.relative_to(ROOT)}")
             server_errors = sum(
                 1
                 for line in (var_dir / "access.log").read_text().splitlines()

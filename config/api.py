@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -46,6 +47,13 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     return rate_limited_response(request, exc)
 
 
-@api.exception_handler(DatabaseError)
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
 def database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
     return database_unavailable(request, exc)
+
+
+@api.exception_handler(DataError)
+def unstorable_input(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """Input the database cannot take (a NUL character in a filter, say) is the client's error."""
+    return api.create_response(request, {"detail": _("Invalid input."), "errors": []}, status=422)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+# The database cannot be reached or dropped the connection: temporary, unlike a query error.
+DATABASE_OUTAGES = (OperationalError, InterfaceError)
 
 
 @never_cache
@@ -66,6 +68,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     the next request reconnects, so the site recovers without a restart.
     """
     exc = sys.exc_info()[1]
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, DATABASE_OUTAGES):
         return database_unavailable(request, exc)
     return defaults.server_error(request)

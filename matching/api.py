@@ -10,6 +10,7 @@ from config.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
 from usecases.api import requested_language
+from usecases.schemas import ErrorOut
 
 router = Router(tags=["matching"])
 
@@ -44,7 +45,13 @@ class MatchOut(Schema):
 
 @router.post(
     "/match",
-    response={200: MatchOut, 422: MatchErrorOut, 429: MatchErrorOut, 503: MatchErrorOut},
+    response={
+        200: MatchOut,
+        400: ErrorOut,  # the body is not JSON
+        422: MatchErrorOut,
+        429: MatchErrorOut,
+        503: MatchErrorOut,
+    },
     summary="Match a business problem to AI use cases",
 )
 def match_problem(request: HttpRequest, payload: MatchIn) -> Status:

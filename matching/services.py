@@ -40,8 +40,11 @@ class InvalidQuery(ValueError):
 
 
 def clean_problem_text(text: str) -> str:
-    """The text with surrounding whitespace removed, or InvalidQuery in the active language."""
-    cleaned = text.strip()
+    """The text with surrounding whitespace removed, or InvalidQuery in the active language.
+
+    NUL characters are dropped: PostgreSQL cannot store them in text and they carry no meaning.
+    """
+    cleaned = text.replace("\x00", "").strip()
     if not cleaned:
         raise InvalidQuery("text", _("Please describe your business problem."))
     if len(cleaned) > MAX_TEXT_LENGTH:

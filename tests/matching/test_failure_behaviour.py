@@ -15,7 +15,7 @@ from django.test import Client
 from config.celery import app
 from matching import indexing
 from matching.index import store, version_directory
-from matching.models import IndexBuild
+from matching.models import IndexBuild, Submission
 from matching.tasks import sweep_stale_embeddings
 from tests.factories import make_use_case
 from tests.matching.test_celery_redis import Worker, statuses, wait_for
@@ -205,3 +205,26 @@ def test_a_database_outage_answers_503_in_the_users_language_and_recovers_withou
     # The database is back: the same process answers again.
     assert client.get("/clusters/").status_code == 200
     assert client.get("/api/v1/clusters").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/use-cases?cluster=a%00b", "/api/v1/use-cases/a%00b"])
+def test_a_nul_character_in_an_api_filter_is_a_client_error_not_an_outage(path):
+    """PostgreSQL refuses NUL in text; that is bad input (422), not a 500 or a 503."""
+    response = Client(raise_request_exception=False).get(path)
+
+    assert response.status_code in (404, 422)  # SQLite stores NUL and simply finds nothing
+
+
+@pytest.mark.model
+@pytest.mark.django_db
+def test_a_nul_character_in_a_description_is_dropped_and_the_query_stored(client, catalog):
+    response = match_and_store(client, "We type every supplier\x00 invoice into our ERP by hand.")
+
+    assert response.status_code == 200
+    stored = Submission.objects.get(pk=response.json()["query_id"])
+    assert stored.text == "We type every supplier invoice into our ERP by hand."
+
+
+def match_and_store(client: Client, text: str):
+    return client.post("/api/v1/match", {"text": text}, content_type="application/json")
