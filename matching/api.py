@@ -6,9 +6,11 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
+from config.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
 from usecases.api import requested_language
+from usecases.schemas import ErrorOut
 
 router = Router(tags=["matching"])
 
@@ -43,10 +45,17 @@ class MatchOut(Schema):
 
 @router.post(
     "/match",
-    response={200: MatchOut, 422: MatchErrorOut, 503: MatchErrorOut},
+    response={
+        200: MatchOut,
+        400: ErrorOut,  # the body is not JSON
+        422: MatchErrorOut,
+        429: MatchErrorOut,
+        503: MatchErrorOut,
+    },
     summary="Match a business problem to AI use cases",
 )
 def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
+    check_rate_limit(request, "match")
     with translation.override(requested_language(request, payload.lang)):
         try:
             result = match(

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 KEEP_VERSIONS = 3
 IVF_PROBES = 24
+REPAIR_REQUEST_SECONDS = 60
 
 
 class IndexUnavailable(RuntimeError):
@@ -206,6 +207,7 @@ class IndexStore:
     def __init__(self) -> None:
         self._snapshot: IndexSnapshot | None = None
         self._checked_at = 0.0
+        self._repair_requested_at: float | None = None
         self._lock = threading.Lock()
 
     def current(self) -> IndexSnapshot:
@@ -232,6 +234,7 @@ class IndexStore:
                 try:
                     snapshot = read_snapshot(latest)
                 except IndexUnavailable:
+                    self._request_repair()
                     if snapshot is None:
                         raise
                     # Files of the newest version are missing or broken on this machine: keep
@@ -246,6 +249,28 @@ class IndexStore:
         with self._lock:
             self._snapshot = None
             self._checked_at = 0.0
+            self._repair_requested_at = None
+
+    def _request_repair(self) -> None:
+        """Ask a worker to rebuild the unreadable index from the stored vectors, at most once
+        per REPAIR_REQUEST_SECONDS per process (every request would otherwise queue one).
+
+        Without a broker the task runs here and now, so the next request finds a good index.
+        """
+        now = time.monotonic()
+        if (
+            self._repair_requested_at is not None
+            and now - self._repair_requested_at < REPAIR_REQUEST_SECONDS
+        ):
+            return
+        self._repair_requested_at = now
+        from matching.tasks import repair_index
+
+        try:
+            repair_index.delay()
+        except Exception:
+            # The broker may be down; the periodic sweep finds the unreadable files as well.
+            logger.exception("could not request an index repair")
 
 
 def _latest_version() -> int | None:

@@ -247,9 +247,16 @@ def rebuild_index() -> IndexBuild:
 
 
 def index_needs_rebuild() -> bool:
-    """True when no index was built yet or this machine lacks the newest version's files."""
+    """True when no index was built yet or the newest version's files are missing or unreadable
+    on this machine (deleted, truncated, corrupted)."""
     latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
-    return latest is None or not any(index_files.version_directory(latest).glob("*.faiss"))
+    if latest is None:
+        return True
+    try:
+        index_files.read_snapshot(latest)
+    except index_files.IndexUnavailable:
+        return True
+    return False
 
 
 def refresh_and_rebuild(

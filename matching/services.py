@@ -6,11 +6,12 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matching import ranking
@@ -40,8 +41,11 @@ class InvalidQuery(ValueError):
 
 
 def clean_problem_text(text: str) -> str:
-    """The text with surrounding whitespace removed, or InvalidQuery in the active language."""
-    cleaned = text.strip()
+    """The text with surrounding whitespace removed, or InvalidQuery in the active language.
+
+    NUL characters are dropped: PostgreSQL cannot store them in text and they carry no meaning.
+    """
+    cleaned = text.replace("\x00", "").strip()
     if not cleaned:
         raise InvalidQuery("text", _("Please describe your business problem."))
     if len(cleaned) > MAX_TEXT_LENGTH:
@@ -166,6 +170,17 @@ def match(request: MatchRequest) -> MatchResult:
     return MatchResult(
         query_id, language, low_confidence, results, part.model_name, snapshot.version
     )
+
+
+def delete_expired_submissions() -> int:
+    """Delete stored descriptions (with their results and ratings) older than the retention
+    period, SUBMISSION_RETENTION_DAYS; returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(days=settings.SUBMISSION_RETENTION_DAYS)
+    _, deleted = Submission.objects.filter(created_at__lt=cutoff).delete()
+    count = deleted.get(Submission._meta.label, 0)
+    if count:
+        logger.info("deleted %s submissions older than %s", count, cutoff.date())
+    return count
 
 
 def warm_up() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from matching import indexing
+from matching import indexing, services
 
 TIME_LIMITS = {"soft_time_limit": 600, "time_limit": 660}  # well under the 1 h visibility timeout
 
@@ -27,17 +27,27 @@ def refresh_use_cases(use_case_ids: list[int]) -> dict[str, int]:
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
-def rebuild_index() -> int:
+def repair_index() -> int | None:
+    """Rebuild the index from the stored vectors if its newest files are missing or unreadable;
+    web processes ask for this when they cannot load an index. Returns the new version."""
+    if not indexing.index_needs_rebuild():
+        return None
     return indexing.rebuild_index().version
 
 
 @shared_task(**TIME_LIMITS)
 def sweep_stale_embeddings() -> int:
     """Periodic safety net: queue a refresh if anything is still stale (the broker was down),
-    or a rebuild if this machine lacks the newest index files."""
+    or a repair if this machine lacks readable files of the newest index."""
     stale = indexing.use_cases_needing_embedding()
     if stale:
         refresh_stale_embeddings.delay()
-    elif indexing.index_needs_rebuild():
-        rebuild_index.delay()
+    else:
+        repair_index.delay()
     return len(stale)
+
+
+@shared_task(**TIME_LIMITS)
+def delete_expired_submissions() -> int:
+    """Enforce the retention period of stored descriptions (celery beat runs this hourly)."""
+    return services.delete_expired_submissions()

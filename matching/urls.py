@@ -7,6 +7,7 @@ from matching import views
 app_name = "matching"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("privacy/", views.privacy, name="privacy"),
     path("results/<uuid:pk>/", views.results, name="results"),
     path("results/<uuid:pk>/rate/<slug:slug>/", views.rate, name="rate"),
     path("results/<uuid:pk>/delete/", views.delete, name="delete"),

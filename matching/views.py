@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.ratelimit import rate_limit
 from matching.forms import FeedbackForm, ProblemForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission
@@ -35,6 +36,7 @@ def example_problems() -> list[str]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("match")
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         example = request.GET.get("example", "")
@@ -259,6 +261,18 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def _spreadsheet_safe(value: str) -> str:
     """Text a spreadsheet will not run as a formula."""
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matching/privacy.html",
+        {
+            "retention_days": settings.SUBMISSION_RETENTION_DAYS,
+            "rate_limit_window": settings.RATE_LIMITS["match"][1],
+        },
+    )
 
 
 @require_GET

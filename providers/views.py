@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import retry_after
+from config.ratelimit import rate_limit
 from matching.models import Submission
 from providers import services
 from providers.forms import (
@@ -73,6 +71,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@rate_limit("contact")
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
     """A company's enquiry to an approved provider, optionally about a use case and its query."""
     provider = _public(slug)
@@ -83,15 +82,6 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         context["form"] = ContactRequestForm()
         return render(request, "providers/contact.html", context)
 
-    wait = retry_after(
-        request, "contact", settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_PERIOD
-    )
-    if wait is not None:
-        context["form"] = ContactRequestForm(request.POST)
-        context["retry_minutes"] = math.ceil(wait / 60)
-        response = render(request, "providers/contact.html", context, status=429)
-        response["Retry-After"] = str(wait)
-        return response
     form = ContactRequestForm(request.POST)
     context["form"] = form
     if not form.is_valid():

@@ -71,6 +71,14 @@ def fresh_index_store() -> None:
     store.reset()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Each test starts with unused rate limits (their counters live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def own_index_dir(settings, tmp_path) -> Path:
     """For tests that build index versions inside a transaction that is rolled back: their files

@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 class Worker:
     """A `celery worker` subprocess on a queue of its own, logging to a file."""
 
-    def __init__(self, queue: str, log: Path) -> None:
+    def __init__(self, queue: str, log: Path, broker_url: str | None = None) -> None:
         self.queue, self.log = queue, log
+        self.broker_url = broker_url or os.environ["CELERY_BROKER_URL"]
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -47,6 +48,7 @@ class Worker:
             "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
             "INDEX_DIR": str(settings.INDEX_DIR),
             "CELERY_QUEUE": self.queue,
+            "CELERY_BROKER_URL": self.broker_url,
         }
         self.process = subprocess.Popen(
             [
@@ -180,4 +182,8 @@ def test_a_worker_killed_mid_task_leaves_database_and_index_consistent(broker_qu
     latest = IndexBuild.objects.latest("version")
     assert latest.vectors == TextEmbedding.objects.count()
     store.reset()
-    assert store.current().size == latest.vectors
+    snapshot = store.current()
+    assert snapshot.size == latest.vectors
+    served = [i for part in snapshot.parts.values() for i in part.rows.embedding_ids]
+    assert len(served) == len(set(served)), "a vector is in the index twice"
+    assert set(served) == set(TextEmbedding.objects.values_list("id", flat=True))

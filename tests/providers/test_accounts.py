@@ -91,3 +91,17 @@ def test_logging_out_ends_the_session(client):
     client.post("/accounts/logout/")
 
     assert client.get("/provider/")["Location"].startswith("/accounts/login/")
+
+
+def test_repeated_bad_provider_logins_lock_the_account_from_that_address(client, settings):
+    make_user("eva@werkzeug.example")
+    answers = [
+        client.post("/accounts/login/", {"login": "eva@werkzeug.example", "password": "wrong"})
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+
+    client.post("/accounts/login/", {"login": "eva@werkzeug.example", "password": PASSWORD})
+
+    assert answers[-1].status_code == 429
+    assert "locked" in answers[-1].content.decode().lower()
+    assert client.get("/provider/")["Location"].startswith("/accounts/login/")

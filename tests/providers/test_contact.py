@@ -108,7 +108,7 @@ def test_a_filled_honeypot_gets_the_usual_answer_but_stores_and_sends_nothing(
 
 
 def test_too_many_requests_from_one_address_get_429_with_retry_after(client, provider, settings):
-    settings.CONTACT_RATE_LIMIT = 2
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact": (2, 3600)}
     answers = [client.post(URL, enquiry()).status_code for _ in range(3)]
 
     assert answers == [200, 200, 429]

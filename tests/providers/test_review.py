@@ -15,8 +15,9 @@ CHANGELIST = "/admin/usecases/provider/"
 
 @pytest.fixture
 def admin_client(client):
-    User.objects.create_superuser("editor", "editor@matcher.example", "editor-passphrase-1")
-    client.login(username="editor", password="editor-passphrase-1")
+    client.force_login(
+        User.objects.create_superuser("editor", "editor@matcher.example", "editor-passphrase-1")
+    )
     return client
 
 
