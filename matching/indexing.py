@@ -84,15 +84,34 @@ def use_cases_needing_embedding() -> list[int]:
     flagged = UseCase.objects.filter(
         embedding_status__in=[UseCase.EmbeddingStatus.STALE, UseCase.EmbeddingStatus.FAILED]
     )
+    ids = set(flagged.values_list("id", flat=True)) | _outdated_for_configured_models()
+    return sorted(ids)
+
+
+def _outdated_for_configured_models() -> set[int]:
+    """Use cases whose stored vectors come from another model, or published ones without any."""
     other_model = UseCase.objects.filter(
         Q(embeddings__language="en") & ~Q(embeddings__model_name=model_name_for("en"))
         | Q(embeddings__language="de") & ~Q(embeddings__model_name=model_name_for("de"))
     )
     missing = UseCase.objects.published().filter(embeddings__isnull=True)
-    ids = set(flagged.values_list("id", flat=True))
-    ids |= set(other_model.values_list("id", flat=True))
-    ids |= set(missing.values_list("id", flat=True))
-    return sorted(ids)
+    return set(other_model.values_list("id", flat=True)) | set(missing.values_list("id", flat=True))
+
+
+def embedding_states(use_cases: Iterable[UseCase]) -> dict[int, str]:
+    """Each use case's embedding status for the configured models.
+
+    The stored status says current once a refresh ran; a model changed in the settings since
+    then makes the vectors stale all the same, which the stored status cannot know.
+    """
+    outdated = _outdated_for_configured_models()
+    states = {}
+    for use_case in use_cases:
+        state = use_case.embedding_status
+        if state == UseCase.EmbeddingStatus.CURRENT and use_case.pk in outdated:
+            state = UseCase.EmbeddingStatus.STALE
+        states[use_case.pk] = state
+    return states
 
 
 def refresh_embeddings(
@@ -194,6 +213,7 @@ def _encode(
 
 
 def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
+    """Record the error on each use case; the sweeper and "re-embed selected" try again."""
     UseCase.objects.filter(pk__in=list(use_case_ids)).update(
         embedding_status=UseCase.EmbeddingStatus.FAILED, embedding_error=error[:2000]
     )
