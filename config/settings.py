@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "import_export",  # catalog import/export in the admin (CSV, XLSX)
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
     "usecases",
     "matching",

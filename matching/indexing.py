@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from matching import index as index_files
 from matching.encoders import get_encoder, model_name_for
@@ -81,37 +81,35 @@ def catalog_texts(use_case: UseCase) -> list[CatalogText]:
 
 def use_cases_needing_embedding() -> list[int]:
     """Stale or failed use cases, and published ones with missing vectors or another model's."""
-    flagged = UseCase.objects.filter(
+    flagged = Q(
         embedding_status__in=[UseCase.EmbeddingStatus.STALE, UseCase.EmbeddingStatus.FAILED]
     )
-    ids = set(flagged.values_list("id", flat=True)) | _outdated_for_configured_models()
-    return sorted(ids)
-
-
-def _outdated_for_configured_models() -> set[int]:
-    """Use cases whose stored vectors come from another model, or published ones without any."""
-    other_model = UseCase.objects.filter(
-        Q(embeddings__language="en") & ~Q(embeddings__model_name=model_name_for("en"))
-        | Q(embeddings__language="de") & ~Q(embeddings__model_name=model_name_for("de"))
+    return sorted(
+        UseCase.objects.filter(flagged | _vectors_outdated()).values_list("id", flat=True)
     )
-    missing = UseCase.objects.published().filter(embeddings__isnull=True)
-    return set(other_model.values_list("id", flat=True)) | set(missing.values_list("id", flat=True))
 
 
-def embedding_states(use_cases: Iterable[UseCase]) -> dict[int, str]:
-    """Each use case's embedding status for the configured models.
+def _vectors_outdated() -> Q:
+    """Vectors stored by another model than the configured one, or a published use case
+    without any. The stored status cannot know about a model changed in the settings."""
+    own = TextEmbedding.objects.filter(use_case=OuterRef("pk"))
+    other_model = own.filter(
+        Q(language="en") & ~Q(model_name=model_name_for("en"))
+        | Q(language="de") & ~Q(model_name=model_name_for("de"))
+    )
+    return Q(Exists(other_model)) | Q(status=UseCase.Status.PUBLISHED) & ~Q(Exists(own))
 
-    The stored status says current once a refresh ran; a model changed in the settings since
-    then makes the vectors stale all the same, which the stored status cannot know.
-    """
-    outdated = _outdated_for_configured_models()
-    states = {}
-    for use_case in use_cases:
-        state = use_case.embedding_status
-        if state == UseCase.EmbeddingStatus.CURRENT and use_case.pk in outdated:
-            state = UseCase.EmbeddingStatus.STALE
-        states[use_case.pk] = state
-    return states
+
+def with_embedding_state(use_cases: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    """Annotate `embedding_state`: failed, stale or current for the configured models."""
+    states = UseCase.EmbeddingStatus
+    return use_cases.annotate(
+        embedding_state=Case(
+            When(embedding_status=states.FAILED, then=Value(states.FAILED)),
+            When(Q(embedding_status=states.STALE) | _vectors_outdated(), then=Value(states.STALE)),
+            default=Value(states.CURRENT),
+        )
+    )
 
 
 def refresh_embeddings(

@@ -76,7 +76,7 @@ def snapshot(use_case: UseCase) -> dict[str, Any]:
 
 
 def record_change(
-    use_case: UseCase, before: dict[str, Any], user: User, source: str
+    use_case: UseCase, before: dict[str, Any], user: User | None, source: str
 ) -> UseCaseChange | None:
     """Store the fields that differ between `before` and the use case now; None if none do."""
     after = snapshot(use_case)
@@ -89,7 +89,7 @@ def record_change(
         return None
     return UseCaseChange.objects.create(
         use_case=use_case,
-        user=user if user.is_authenticated else None,
+        user=user if user is not None and user.is_authenticated else None,
         source=source,
         fields=fields,
     )
