@@ -134,6 +134,7 @@ class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
     list_filter = ("status", "cluster", "effort", "embedding_status")
     search_fields = ("slug", "title_en", "title_de", "summary_en", "summary_de")
     prepopulated_fields = {"slug": ("title_en",)}
+    exclude = ("embedding_status",)  # shown by `embedding`, which knows the configured models
     readonly_fields = (
         "status",
         "status_changed_at",
