@@ -106,6 +106,7 @@ class ExpertAssessmentInline(TranslationTabularInline):
 
 class PreviewForm(forms.Form):
     problem = forms.CharField(
+        required=False,  # an empty problem gets the same message as on the start page
         label=_("Problem as a company would describe it"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
     )
