@@ -107,7 +107,7 @@ def insights(days: int = 30, *, until: datetime.date | None = None) -> Insights:
         top_use_cases=_most_matched(stored, "results__0__use_case__slug", UseCase, "title"),
         top_clusters=_most_matched(stored, "results__0__use_case__cluster__slug", Cluster, "name"),
         gaps=list(stored.filter(low_confidence=True).order_by("-created_at")[:GAPS_SHOWN]),
-        feedback=_feedback(since, until),
+        feedback=_feedback(stored),
     )
 
 
@@ -128,13 +128,14 @@ def _most_matched(
     ]
 
 
-def _feedback(since: datetime.date, until: datetime.date) -> list[Feedback]:
+def _feedback(stored: QuerySet[Submission]) -> list[Feedback]:
+    """Helpful and not helpful ratings per use case, given on the period's queries."""
     rows = (
-        ResultFeedback.objects.filter(created_at__date__gte=since, created_at__date__lte=until)
+        ResultFeedback.objects.filter(submission__in=stored)
         .values("use_case_slug")
         .annotate(
-            helpful=Count("pk", filter=Q(helpful=True)),
-            not_helpful=Count("pk", filter=Q(helpful=False)),
+            helpful_count=Count("pk", filter=Q(helpful=True)),
+            not_helpful_count=Count("pk", filter=Q(helpful=False)),
             total=Count("pk"),
         )
         .order_by("-total", "use_case_slug")
@@ -145,8 +146,8 @@ def _feedback(since: datetime.date, until: datetime.date) -> list[Feedback]:
         Feedback(
             r["use_case_slug"],
             titles.get(r["use_case_slug"], r["use_case_slug"]),
-            r["helpful"],
-            r["not_helpful"],
+            r["helpful_count"],
+            r["not_helpful_count"],
         )
         for r in rows
     ]
