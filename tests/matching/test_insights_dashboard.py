@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from matching.insights import insights
-from matching.services import MatchRequest, match
 from matching.models import ResultFeedback, Submission
+from matching.services import MatchRequest, match
 from tests.factories import make_cluster, make_use_case
 
 pytestmark = pytest.mark.django_db
