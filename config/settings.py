@@ -103,6 +103,8 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "de")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "de")}
+# The admin's language tabs need jQuery UI, which modeltranslation loads from a CDN by default.
+JQUERY_UI_URL = "vendor/jquery-ui-1.14.2/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
