@@ -68,6 +68,9 @@ def rebuild_index(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 @require_GET
 def insights_dashboard(request: HttpRequest) -> HttpResponse:
+    # The page shows what companies typed, so it needs the right to read their submissions.
+    if not request.user.has_perm("matching.view_submission"):
+        return HttpResponse(_("You may not read company queries."), status=403)
     form = PeriodForm(request.GET or None)
     valid = form.is_valid()
     days = (form.cleaned_data["days"] if valid else None) or DEFAULT_DAYS

@@ -178,10 +178,10 @@ def queue_state(broker_url: str | None = None, *, timeout: float = 1.0) -> Queue
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
         waiting = int(client.llen(queue))
-    except (redis.RedisError, OSError) as exc:
-        return QueueState(configured=True, queue=queue, error=str(exc))
-    with app.connection_for_read(url) as connection:
-        replies = app.control.inspect(timeout=timeout, connection=connection).ping() or {}
+        with app.connection_for_read(url) as connection:
+            replies = app.control.inspect(timeout=timeout, connection=connection).ping() or {}
+    except Exception as exc:  # Redis or kombu errors alike: the panel reports, never a 500
+        return QueueState(configured=True, queue=queue, error=f"{type(exc).__name__}: {exc}")
     return QueueState(
         configured=True,
         reachable=True,

@@ -53,7 +53,7 @@ def known_submissions():
     chatbot = make_use_case(service, slug="chatbot", title_en="Chatbot")
     day1, day2, day3 = (TODAY - datetime.timedelta(days=n) for n in (2, 1, 0))
     first = submit(day1, "en", best=maintenance)
-    submit(day1, "en", best=maintenance)
+    other = submit(day1, "en", best=maintenance)
     submit(day1, "de", best=chatbot)
     submit(day2, "en", low=True, best=scheduling, text="How do I bake bread?")
     submit(day2, "de", best=maintenance)
@@ -62,7 +62,6 @@ def known_submissions():
     submit(day3, "de", low=True, text="Wie backe ich Brot?")
     submit(TODAY - datetime.timedelta(days=40), "en", low=True, text="too old to count")
     ResultFeedback.objects.create(submission=first, use_case_slug="maintenance", helpful=True)
-    other = Submission.objects.exclude(pk=first.pk).filter(language="en").first()
     ResultFeedback.objects.create(submission=other, use_case_slug="maintenance", helpful=False)
     ResultFeedback.objects.create(submission=other, use_case_slug="chatbot", helpful=True)
 
@@ -139,6 +138,12 @@ def test_the_dashboard_is_linked_from_the_admin_index_and_hidden_from_others(adm
     assert "/admin/curation/insights/" in admin_client.get("/admin/").content.decode()
     response = client.get("/admin/curation/insights/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_staff_without_the_right_to_read_submissions_is_refused(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("helper", is_staff=True))
+
+    assert client.get("/admin/curation/insights/").status_code == 403
 
 
 def test_an_unknown_period_is_refused(admin_client):
