@@ -11,6 +11,7 @@ from django.test import override_settings
 from matching import indexing
 from matching.insights import queue_state
 from matching.models import IndexBuild
+from tests.matching.test_celery_redis import Worker, wait_for
 from usecases.models import UseCase
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model, pytest.mark.usefixtures("own_index_dir")]
@@ -108,4 +109,19 @@ def test_the_queue_length_and_answering_workers_come_from_redis(settings):
 
     assert state.reachable and state.error == ""
     assert state.waiting == 3
-    assert state.workers == ()  # no worker consumes from this test's broker database
+
+
+@pytest.mark.redis
+@pytest.mark.postgres  # the worker process must reach the test database
+def test_a_running_worker_answers_the_panels_ping(admin_client, settings, tmp_path):
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"status-test-{uuid.uuid4().hex[:8]}"
+    assert queue_state().workers == ()
+    worker = Worker(settings.CELERY_TASK_DEFAULT_QUEUE, tmp_path / "worker.log")
+    worker.start()
+    try:
+        wait_for(lambda: queue_state().workers, 90, "the worker to answer a ping")
+        panel = admin_client.get("/admin/curation/status/").content.decode()
+    finally:
+        worker.stop()
+
+    assert '<td class="queue-workers">1 (celery@' in panel
