@@ -67,6 +67,13 @@ class CatalogImportExport(ImportExportMixin):
     formats = (CSV, XLSX)
     import_template_name = "admin/usecases/import.html"
 
+    # django-import-export lets every admin user import and export unless told otherwise.
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
 
 @admin.register(Cluster)
 class ClusterAdmin(CatalogImportExport, TabbedTranslationAdmin):

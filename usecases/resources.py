@@ -154,6 +154,18 @@ class UseCaseResource(CatalogResource):
         if errors:
             raise ValidationError(errors)
 
+    def before_save_instance(self, instance: UseCase, row: dict[str, Any], **kwargs: Any) -> None:
+        """Like the admin form: editors without the publish permission change drafts only.
+        Checked here, where only changed rows arrive, so unchanged published rows pass."""
+        before = self._before.get(id(instance), {})
+        user = kwargs.get("user")
+        if before.get("status", UseCase.Status.DRAFT) != UseCase.Status.DRAFT and not (
+            user and user.has_perm(PUBLISH_PERMISSION)
+        ):
+            raise ValidationError(
+                _("Only editors allowed to publish may change published or retired use cases.")
+            )
+
     def after_save_instance(self, instance: UseCase, row: dict[str, Any], **kwargs: Any) -> None:
         before = self._before.pop(id(instance), {})
         record_change(instance, before, kwargs.get("user"), UseCaseChange.Source.IMPORT)

@@ -190,3 +190,33 @@ def test_only_editors_allowed_to_publish_may_import_a_status_change(
     accepted = imported(UseCaseResource, CSV(), as_csv(rows), editor)
     assert accepted.totals["update"] == 1
     assert UseCase.objects.get(slug=rows[0]["slug"]).status == UseCase.Status.RETIRED
+
+
+def test_editors_without_the_publish_permission_import_changes_to_drafts_only(
+    loaded_catalog, django_user_model
+):
+    editor = django_user_model.objects.create_user("drafter", is_staff=True)
+    draft = UseCase.objects.published().first()
+    UseCase.objects.filter(pk=draft.pk).update(status=UseCase.Status.DRAFT)
+    rows = csv_rows(UseCaseResource)
+    by_slug = {row["slug"]: row for row in rows}
+    by_slug[draft.slug]["summary_en"] = "A reworked draft summary."
+    published = next(row for row in rows if row["status"] == "published")
+    published["summary_en"] = "An unreviewed change to a published use case."
+
+    result = imported(UseCaseResource, CSV(), as_csv(rows), editor, dry_run=True)
+
+    reasons = rejected(result)
+    assert len(reasons) == 1
+    assert "Only editors allowed to publish may change published" in next(iter(reasons.values()))
+    assert result.totals["update"] == 1  # the draft; every unchanged published row passes
+    assert result.totals["skip"] == len(rows) - 2
+
+
+def test_import_and_export_need_the_models_permissions(client, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_usecase"))
+    client.force_login(viewer)
+
+    assert client.get("/admin/usecases/usecase/import/").status_code == 403
+    assert client.get("/admin/usecases/usecase/export/").status_code == 200
