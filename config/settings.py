@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.forms",  # built-in widget templates, found by the TemplatesSetting renderer below
     "allauth",
     "allauth.account",
+    "import_export",  # catalog import/export in the admin (CSV, XLSX)
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
     "csp",
     "axes",
@@ -193,7 +194,7 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "de")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "de")}
 # The admin's translation tabs (modeltranslation reads this name) need jQuery UI: ours, no CDN.
-JQUERY_UI_URL = "vendor/jquery-ui-1.14.1/jquery-ui.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui-1.14.2/jquery-ui.min.js"
 
 # HTTPS in production: `manage.py check --deploy --fail-level WARNING` passes with
 # DJANGO_DEBUG=false. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true so

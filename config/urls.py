@@ -5,10 +5,14 @@ from django.urls import include, path
 
 from config.api import api
 from config.views import healthz
+from matching import admin_views
 
 handler500 = "config.views.server_error"
 
 urlpatterns = [
+    path("admin/curation/status/", admin_views.status_panel, name="curation-status"),
+    path("admin/curation/rebuild-index/", admin_views.rebuild_index, name="curation-rebuild"),
+    path("admin/curation/insights/", admin_views.insights_dashboard, name="curation-insights"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 
 from matching import index as index_files
 from matching.encoders import get_encoder, model_name_for
@@ -81,18 +81,35 @@ def catalog_texts(use_case: UseCase) -> list[CatalogText]:
 
 def use_cases_needing_embedding() -> list[int]:
     """Stale or failed use cases, and published ones with missing vectors or another model's."""
-    flagged = UseCase.objects.filter(
+    flagged = Q(
         embedding_status__in=[UseCase.EmbeddingStatus.STALE, UseCase.EmbeddingStatus.FAILED]
     )
-    other_model = UseCase.objects.filter(
-        Q(embeddings__language="en") & ~Q(embeddings__model_name=model_name_for("en"))
-        | Q(embeddings__language="de") & ~Q(embeddings__model_name=model_name_for("de"))
+    return sorted(
+        UseCase.objects.filter(flagged | _vectors_outdated()).values_list("id", flat=True)
     )
-    missing = UseCase.objects.published().filter(embeddings__isnull=True)
-    ids = set(flagged.values_list("id", flat=True))
-    ids |= set(other_model.values_list("id", flat=True))
-    ids |= set(missing.values_list("id", flat=True))
-    return sorted(ids)
+
+
+def _vectors_outdated() -> Q:
+    """Vectors stored by another model than the configured one, or a published use case
+    without any. The stored status cannot know about a model changed in the settings."""
+    own = TextEmbedding.objects.filter(use_case=OuterRef("pk"))
+    other_model = own.filter(
+        Q(language="en") & ~Q(model_name=model_name_for("en"))
+        | Q(language="de") & ~Q(model_name=model_name_for("de"))
+    )
+    return Q(Exists(other_model)) | Q(status=UseCase.Status.PUBLISHED) & ~Q(Exists(own))
+
+
+def with_embedding_state(use_cases: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    """Annotate `embedding_state`: failed, stale or current for the configured models."""
+    states = UseCase.EmbeddingStatus
+    return use_cases.annotate(
+        embedding_state=Case(
+            When(embedding_status=states.FAILED, then=Value(states.FAILED)),
+            When(Q(embedding_status=states.STALE) | _vectors_outdated(), then=Value(states.STALE)),
+            default=Value(states.CURRENT),
+        )
+    )
 
 
 def refresh_embeddings(
@@ -194,6 +211,7 @@ def _encode(
 
 
 def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
+    """Record the error on each use case; the sweeper and "re-embed selected" try again."""
     UseCase.objects.filter(pk__in=list(use_case_ids)).update(
         embedding_status=UseCase.EmbeddingStatus.FAILED, embedding_error=error[:2000]
     )

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from matching import ranking
 from matching.encoders import get_encoder, model_name_for
-from matching.index import IndexUnavailable, store
+from matching.index import IndexUnavailable, LanguageIndex, store
+from matching.indexing import catalog_texts
 from matching.models import Submission, TextEmbedding
-from matching.text import detect_language, tokenize
+from matching.text import BM25, detect_language, tokenize
 from providers.services import record_appearances
 from usecases.models import Provider, UseCase, ValuePotential
 
@@ -113,28 +114,17 @@ def match(request: MatchRequest) -> MatchResult:
     part = snapshot.part(language)
     encoder = get_encoder(language)
     query_vector = encoder.encode_queries([text])
-    similarities, rows = part.index.search(query_vector, min(DENSE_CANDIDATES, part.size))
-    found = rows[0] >= 0  # FAISS pads with -1 when it finds fewer than asked
+    rows, similarities = _dense_hits(part, query_vector)
     candidates = ranking.combine(
-        rows[0][found],
-        similarities[0][found],
+        rows,
+        similarities,
         part.lexical.scores(tokenize(text, language)),
         part.use_case_of_row,
         similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
     )
 
     listed = published_catalog.entries()
-    candidates = [c for c in candidates if c.use_case_id in listed]
-    considered = [c.use_case_id for c in candidates[: request.top_k * 4]]
-    fits = {pk: _fits(listed[pk].use_case, request) for pk in considered}
-    values = {pk: listed[pk].potential.for_goal(request.goal) for pk in considered}
-    ordered = ranking.order_by_value(
-        candidates,
-        values,
-        value_weight=value_weight,
-        top_k=request.top_k,
-        fits_of={pk: sum(fit.values()) for pk, fit in fits.items()},
-    )
+    candidates, ordered, fits = _order(candidates, listed, request, value_weight)
     with translation.override(language):
         results = [
             _result(rank, c, listed[c.use_case_id], part.rows.texts, fits, request.company_size)
@@ -181,6 +171,115 @@ def delete_expired_submissions() -> int:
     if count:
         logger.info("deleted %s submissions older than %s", count, cutoff.date())
     return count
+
+
+def _dense_hits(part: LanguageIndex, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and cosine similarities of the served texts closest to the query."""
+    similarities, rows = part.index.search(query_vector, min(DENSE_CANDIDATES, part.size))
+    found = rows[0] >= 0  # FAISS pads with -1 when it finds fewer than asked
+    return rows[0][found], similarities[0][found]
+
+
+def _order(
+    candidates: list[ranking.Candidate],
+    listed: dict[int, Listed],
+    request: MatchRequest,
+    value_weight: float,
+) -> tuple[list[ranking.Candidate], list[ranking.Candidate], dict[int, dict[str, bool]]]:
+    """The listed candidates by relevance, the final top_k order, and each one's fits."""
+    candidates = [c for c in candidates if c.use_case_id in listed]
+    considered = [c.use_case_id for c in candidates[: request.top_k * 4]]
+    fits = {pk: _fits(listed[pk].use_case, request) for pk in considered}
+    values = {pk: listed[pk].potential.for_goal(request.goal) for pk in considered}
+    ordered = ranking.order_by_value(
+        candidates,
+        values,
+        value_weight=value_weight,
+        top_k=request.top_k,
+        fits_of={pk: sum(fit.values()) for pk, fit in fits.items()},
+    )
+    return candidates, ordered, fits
+
+
+@dataclass(frozen=True)
+class PreviewRank:
+    """Where a use case would rank for a problem if it were published with its current texts."""
+
+    language: str
+    rank: int | None  # None: none of its texts relates to the problem at all
+    competing: int  # published use cases it was ranked among
+    relevance: float | None
+    low_confidence: bool
+    ahead: list[dict[str, Any]]  # the use cases ranked above it (or the top ones), best first
+
+
+def preview_rank(use_case: UseCase, text: str, *, shown: int = 5) -> PreviewRank:
+    """Rank a draft (or an edited use case) among the published catalog for a test problem.
+
+    Its texts are embedded now with the configured encoders and searched next to the served
+    index, through the same scoring and ordering as `match`; nothing is stored and the served
+    index is left as it is. A published use case is ranked with its current texts instead of
+    the served ones.
+    """
+    text = clean_problem_text(text)
+    language = detect_language(text)
+    part = store.current().part(language)
+    encoder = get_encoder(language)
+    query_vector = encoder.encode_queries([text])
+    own_texts = [t.text for t in catalog_texts(use_case) if t.language == language]
+    own_vectors = (
+        encoder.encode_passages(own_texts, batch_size=settings.EMBEDDING_BATCH_SIZE)
+        if own_texts
+        else np.zeros((0, query_vector.shape[1]), dtype=np.float32)
+    )
+
+    rows, similarities = _dense_hits(part, query_vector)
+    served_elsewhere = part.use_case_of_row[rows] != use_case.pk
+    own_rows = np.arange(part.size, part.size + len(own_texts))
+    rows = np.concatenate([rows[served_elsewhere], own_rows])
+    similarities = np.concatenate([similarities[served_elsewhere], own_vectors @ query_vector[0]])
+    use_case_of_row = np.concatenate(
+        [part.use_case_of_row, np.full(len(own_texts), use_case.pk, dtype=np.int64)]
+    )
+    # BM25 over the served texts plus the use case's own, as one index would hold them; its
+    # served rows (if published) must not count, they are replaced by the current texts.
+    lexical = BM25([tokenize(t, language) for t in [*part.rows.texts, *own_texts]]).scores(
+        tokenize(text, language)
+    )
+    lexical[: part.size][part.use_case_of_row == use_case.pk] = 0
+    candidates = ranking.combine(
+        rows,
+        similarities,
+        lexical,
+        use_case_of_row,
+        similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
+    )
+
+    listed = {pk: entry for pk, entry in published_catalog.entries().items() if pk != use_case.pk}
+    listed[use_case.pk] = Listed(use_case, use_case.value_potential, ())
+    request = MatchRequest(text, top_k=len(listed), language=language, store=False)
+    candidates, ordered = _order(candidates, listed, request, settings.MATCH_DEFAULT_VALUE_WEIGHT)[
+        :2
+    ]
+    position = next((i for i, c in enumerate(ordered) if c.use_case_id == use_case.pk), None)
+    with translation.override(language):
+        ahead = [
+            {
+                "rank": rank,
+                "title": listed[c.use_case_id].use_case.title,
+                "relevance": round(c.relevance, 2),
+                "is_previewed": c.use_case_id == use_case.pk,
+            }
+            for rank, c in enumerate(ordered[: max(shown, (position or 0) + 1)], start=1)
+        ]
+    return PreviewRank(
+        language=language,
+        rank=None if position is None else position + 1,
+        competing=len(listed) - 1,
+        relevance=None if position is None else round(ordered[position].relevance, 2),
+        low_confidence=ranking.is_low_confidence(candidates),
+        ahead=ahead,
+    )
 
 
 def warm_up() -> None:

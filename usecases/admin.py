@@ -1,15 +1,39 @@
 from __future__ import annotations
 
-from django.contrib import admin
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from matching.index import IndexUnavailable
+from matching.indexing import with_embedding_state
+from matching.models import Submission
+from matching.services import InvalidQuery, clean_problem_text, preview_rank
+from matching.tasks import refresh_use_cases
 from providers.forms import RejectionForm
 from providers.services import review
+from usecases.curation import (
+    PUBLISH_PERMISSION,
+    TransitionRefused,
+    change_status,
+    record_change,
+    snapshot,
+)
 from usecases.models import (
     Cluster,
     ExpertAssessment,
@@ -17,11 +41,47 @@ from usecases.models import (
     Provider,
     ProviderMembership,
     UseCase,
+    UseCaseChange,
 )
+from usecases.resources import (
+    ClusterResource,
+    ExpertAssessmentResource,
+    ProblemStatementResource,
+    UseCaseResource,
+)
+
+DIMENSION_NAMES = {
+    "revenue": _("Revenue"),
+    "company_value": _("Company value"),
+    "cost_reduction": _("Cost reduction"),
+}
+# Two experts who differ by this many points on one dimension disagree enough to look at.
+WIDE_SPREAD = 2
+STATUS_MOVE_LABELS = {
+    UseCase.Status.PUBLISHED: _("Publish"),
+    UseCase.Status.RETIRED: _("Retire"),
+    UseCase.Status.DRAFT: _("Back to draft"),
+}
+HISTORY_SHOWN = 30
+
+
+class CatalogImportExport(ImportExportMixin):
+    """CSV and XLSX import with a dry-run preview of every row before anything is written."""
+
+    formats = (CSV, XLSX)
+    import_template_name = "admin/usecases/import.html"
+
+    # django-import-export lets every admin user import and export unless told otherwise.
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
 
 @admin.register(Cluster)
-class ClusterAdmin(TabbedTranslationAdmin):
+class ClusterAdmin(CatalogImportExport, TabbedTranslationAdmin):
+    resource_classes = [ClusterResource]
     list_display = ("name", "slug", "ordering", "use_case_count")
     search_fields = ("slug", "name_en", "name_de")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -55,32 +115,223 @@ class ExpertAssessmentInline(TranslationTabularInline):
     )
 
 
+class PreviewForm(forms.Form):
+    problem = forms.CharField(
+        required=False,  # an empty problem gets the same message as on the start page
+        label=_("Problem as a company would describe it"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    )
+
+    def clean_problem(self) -> str:
+        try:
+            return clean_problem_text(self.cleaned_data["problem"])
+        except InvalidQuery as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 @admin.register(UseCase)
-class UseCaseAdmin(TabbedTranslationAdmin):
+class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
+    resource_classes = [UseCaseResource]
+    change_form_template = "admin/usecases/usecase/change_form.html"
     list_display = (
         "title",
         "cluster",
         "status",
         "effort",
         "value_potential_overall",
-        "embedding_status",
+        "widest_spread",
+        "embedding",
         "updated_at",
     )
     list_filter = ("status", "cluster", "effort", "embedding_status")
     search_fields = ("slug", "title_en", "title_de", "summary_en", "summary_de")
     prepopulated_fields = {"slug": ("title_en",)}
+    exclude = ("embedding_status",)  # shown by `embedding`, which knows the configured models
     readonly_fields = (
+        "status",
+        "status_changed_at",
+        "status_changed_by",
         "value_potential_summary",
-        "embedding_status",
+        "assessment_spread",
+        "embedding",
         "embedding_error",
         "created_at",
         "updated_at",
+        "change_history",
     )
     inlines = (ProblemStatementInline, ExpertAssessmentInline)
     list_select_related = ("cluster",)
+    actions = ("reembed_selected",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[UseCase]:
-        return super().get_queryset(request).prefetch_related("assessments")
+        return with_embedding_state(super().get_queryset(request).prefetch_related("assessments"))
+
+    # Editorial workflow: editors without the publish permission work on drafts only.
+
+    def has_change_permission(self, request: HttpRequest, obj: UseCase | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or obj.status == UseCase.Status.DRAFT
+            or request.user.has_perm(PUBLISH_PERMISSION)
+        )
+
+    def status_moves(self, request: HttpRequest, use_case: UseCase) -> list[tuple[str, str]]:
+        """The status changes this user may make, as (status, button label)."""
+        may_publish = request.user.has_perm(PUBLISH_PERMISSION)
+        return [
+            (status, str(STATUS_MOVE_LABELS[status]))
+            for status in UseCase.TRANSITIONS[use_case.status]
+            if may_publish or not use_case.move_needs_publish_permission(status)
+        ]
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:object_id>/status/",
+                self.admin_site.admin_view(require_POST(self.status_view)),
+                name="usecases_usecase_status",
+            ),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(require_GET(self.preview_view)),
+                name="usecases_usecase_preview",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        use_case = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if use_case is not None and self.has_change_permission(request):
+            extra_context["status_moves"] = self.status_moves(request, use_case)
+        extra_context["preview_form"] = PreviewForm()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def status_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        use_case = get_object_or_404(UseCase, pk=object_id)
+        status = request.POST.get("status", "")
+        if status not in UseCase.Status.values:
+            return HttpResponseBadRequest(gettext("Unknown status."))
+        if use_case.move_needs_publish_permission(status) and not request.user.has_perm(
+            PUBLISH_PERMISSION
+        ):
+            raise PermissionDenied
+        try:
+            change_status(use_case, status, request.user)
+        except TransitionRefused as exc:
+            return HttpResponseBadRequest(str(exc))
+        self.message_user(
+            request,
+            gettext("“%(title)s” is now %(status)s.")
+            % {"title": use_case.title, "status": use_case.get_status_display()},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:usecases_usecase_change", args=[use_case.pk]))
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """How the use case, with its saved texts, would rank for a test problem."""
+        use_case = get_object_or_404(UseCase, pk=object_id)
+        if not self.has_view_or_change_permission(request, use_case):
+            raise PermissionDenied
+        form = PreviewForm(request.GET)
+        preview, status = None, 200
+        if form.is_valid():
+            try:
+                preview = preview_rank(use_case, form.cleaned_data["problem"])
+            except IndexUnavailable:
+                form.add_error(None, gettext("There is no search index yet; rebuild it first."))
+                status = 503
+        else:
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": use_case,
+            "title": gettext("Try a problem: %(title)s") % {"title": use_case.title},
+            "form": form,
+            "preview": preview,
+        }
+        return TemplateResponse(
+            request, "admin/usecases/usecase/preview.html", context, status=status
+        )
+
+    # The change history: the values before an admin save, compared after inlines are saved.
+
+    def save_model(self, request: HttpRequest, obj: UseCase, form: Any, change: bool) -> None:
+        stored = UseCase.objects.filter(pk=obj.pk).first() if change else None
+        request._use_case_before = snapshot(stored) if stored else {}  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_use_case_before", {})
+        record_change(form.instance, before, request.user, UseCaseChange.Source.ADMIN)
+
+    # "Create draft use case from this" on the insights page: prefilled from a gap query.
+
+    def _gap_query(self, request: HttpRequest) -> Submission | None:
+        try:
+            pk = uuid.UUID(request.GET.get("from_query", ""))
+        except ValueError:
+            return None
+        return Submission.objects.filter(pk=pk, low_confidence=True).first()
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        query = self._gap_query(request)
+        if query is not None:
+            initial[f"description_{query.language}"] = query.text
+        return initial
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: UseCase, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        query = self._gap_query(request) if request.method == "GET" else None
+        if query is not None and isinstance(inline, ProblemStatementInline):
+            text = query.text[: ProblemStatement._meta.get_field("text").max_length]
+            kwargs["initial"] = [{"language": query.language, "text": text}]
+        return kwargs
+
+    @admin.action(description=_("Re-embed selected use cases"))
+    def reembed_selected(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        try:
+            refresh_use_cases.delay(ids)
+        except Exception as exc:  # broker down, or (eagerly) the encoding itself failed
+            self.message_user(
+                request,
+                gettext("Re-embedding failed: %(error)s") % {"error": exc},
+                messages.ERROR,
+            )
+            return
+        self.message_user(
+            request,
+            gettext("Re-embedding of %(count)d use cases queued.") % {"count": len(ids)},
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("embedding"), ordering="embedding_state")
+    def embedding(self, use_case: UseCase) -> str:
+        state = getattr(use_case, "embedding_state", use_case.embedding_status)
+        label = UseCase.EmbeddingStatus(state).label
+        if state == UseCase.EmbeddingStatus.FAILED:
+            return format_html(
+                '<span class="embedding-failed" title="{}">{}</span>',
+                use_case.embedding_error,
+                label,
+            )
+        return format_html('<span class="embedding-{}">{}</span>', state, label)
 
     @admin.display(description=_("value potential"))
     def value_potential_overall(self, use_case: UseCase) -> str:
@@ -113,9 +364,80 @@ class UseCaseAdmin(TabbedTranslationAdmin):
             }
         )
 
+    @admin.display(description=_("spread of the assessments (lowest to highest)"))
+    def assessment_spread(self, use_case: UseCase) -> str:
+        spread = use_case.assessment_spread()
+        if not spread:
+            return str(_("No assessments yet."))
+        return format_html_join(
+            " · ",
+            '<span class="{}">{} {} to {}</span>',
+            (
+                (
+                    "spread-wide" if high - low >= WIDE_SPREAD else "spread",
+                    DIMENSION_NAMES[dim],
+                    low,
+                    high,
+                )
+                for dim, (low, high) in spread.items()
+            ),
+        )
+
+    @admin.display(description=_("widest spread"))
+    def widest_spread(self, use_case: UseCase) -> str:
+        spread = use_case.assessment_spread()
+        if not spread:
+            return "-"
+        width = max(high - low for low, high in spread.values())
+        if width >= WIDE_SPREAD:
+            return format_html('<strong class="spread-wide">{}</strong>', width)
+        return str(width)
+
+    @admin.display(description=_("change history"))
+    def change_history(self, use_case: UseCase) -> str:
+        changes = use_case.changes.select_related("user")[:HISTORY_SHOWN]
+        if not changes:
+            return str(_("No changes recorded yet."))
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{change.changed_at:%Y-%m-%d %H:%M}",
+                    change.user or "-",
+                    change.get_source_display(),
+                    field,
+                    _display_value(old),
+                    _display_value(new),
+                )
+                for change in changes
+                for field, (old, new) in change.fields.items()
+            ),
+        )
+        return format_html(
+            '<table class="change-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("when"),
+            _("who"),
+            _("how"),
+            _("field"),
+            _("old"),
+            _("new"),
+            rows,
+        )
+
+
+def _display_value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return " | ".join(str(item) for item in value)
+    return str(value)
+
 
 @admin.register(ExpertAssessment)
-class ExpertAssessmentAdmin(admin.ModelAdmin):
+class ExpertAssessmentAdmin(CatalogImportExport, admin.ModelAdmin):
+    resource_classes = [ExpertAssessmentResource]
     list_display = (
         "use_case",
         "assessor",
@@ -132,7 +454,8 @@ class ExpertAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProblemStatement)
-class ProblemStatementAdmin(admin.ModelAdmin):
+class ProblemStatementAdmin(CatalogImportExport, admin.ModelAdmin):
+    resource_classes = [ProblemStatementResource]
     list_display = ("text", "use_case", "language", "from_catalog")
     list_filter = ("language", "from_catalog", "use_case__cluster")
     search_fields = ("text", "use_case__slug")

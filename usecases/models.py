@@ -53,13 +53,19 @@ class ValuePotential:
 
     DIMENSIONS = ("revenue", "company_value", "cost_reduction")
 
+    @staticmethod
+    def counted(assessments: list[ExpertAssessment]) -> list[ExpertAssessment]:
+        """The assessments that count: expert ones as soon as there is one, else the estimates."""
+        expert = [a for a in assessments if not a.editorial_estimate]
+        return expert or assessments
+
     @classmethod
     def from_assessments(cls, assessments: list[ExpertAssessment]) -> ValuePotential:
         """Expert assessments win over editorial estimates as soon as there is one."""
-        expert = [a for a in assessments if not a.editorial_estimate]
-        used = expert or assessments
+        used = cls.counted(assessments)
         if not used:
             return cls(None, None, None, None, 0, editorial_estimate=False)
+        expert = not used[0].editorial_estimate
         means = {
             dim: round(float(mean(getattr(a, dim) for a in used)), 2) for dim in cls.DIMENSIONS
         }
@@ -122,13 +128,31 @@ class UseCase(models.Model):
         max_length=10, choices=EmbeddingStatus.choices, default=EmbeddingStatus.STALE
     )
     embedding_error = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("status changed by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UseCaseQuerySet.as_manager()
 
+    # Which status each status may move to. Moves into or out of "published" change what
+    # companies see, so they need the publish permission; the others are editorial housekeeping.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.DRAFT: (Status.PUBLISHED, Status.RETIRED),
+        Status.PUBLISHED: (Status.DRAFT, Status.RETIRED),
+        Status.RETIRED: (Status.DRAFT,),
+    }
+
     class Meta:
         ordering = ["cluster__ordering", "slug"]
+        permissions = [("publish_usecase", _("Can publish and retire use cases"))]
 
     def __str__(self) -> str:
         return self.title
@@ -145,6 +169,22 @@ class UseCase(models.Model):
     def value_potential(self) -> ValuePotential:
         """Computed from `assessments.all()`, so prefetch them when listing many use cases."""
         return ValuePotential.from_assessments(list(self.assessments.all()))
+
+    def assessment_spread(self) -> dict[str, tuple[int, int]]:
+        """Lowest and highest score per dimension among the assessments that count."""
+        used = ValuePotential.counted(list(self.assessments.all()))
+        if not used:
+            return {}
+        return {
+            dim: (min(getattr(a, dim) for a in used), max(getattr(a, dim) for a in used))
+            for dim in ValuePotential.DIMENSIONS
+        }
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    def move_needs_publish_permission(self, status: str) -> bool:
+        return self.Status.PUBLISHED in (self.status, status)
 
     def problem_statements_in(self, language: str) -> list[str]:
         return [s.text for s in self.problem_statements.all() if s.language == language]
@@ -182,6 +222,36 @@ class ProblemStatement(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class UseCaseChange(models.Model):
+    """One edit of a use case: who made it, when, how, and each field's old and new value."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Admin form")
+        IMPORT = "import", _("Import")
+        STATUS = "status", _("Status change")
+
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # {field name: [old value, new value]}, values as JSON (texts, code lists, slugs)
+    fields = models.JSONField(_("changed fields"), default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("use case change")
+        verbose_name_plural = _("use case changes")
+
+    def __str__(self) -> str:
+        return f"{self.use_case_id} {self.changed_at:%Y-%m-%d %H:%M} {', '.join(self.fields)}"
 
 
 class ExpertAssessment(models.Model):

@@ -1,0 +1,215 @@
+"""Figures for the admin's insights dashboard and catalog status panel.
+
+Only stored submissions are counted: a company that asked us not to store its description left
+no row behind, so its query can never appear here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from matching.encoders import model_name_for
+from matching.indexing import with_embedding_state
+from matching.models import IndexBuild, ResultFeedback, Submission
+from usecases.models import Cluster, UseCase
+
+GAPS_SHOWN = 50
+TOP_SHOWN = 10
+
+
+@dataclass
+class Day:
+    day: datetime.date
+    by_language: dict[str, int] = field(default_factory=dict)
+    low_confidence: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_language.values())
+
+    @property
+    def low_confidence_share(self) -> float | None:
+        return self.low_confidence / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    slug: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Feedback:
+    slug: str
+    label: str
+    helpful: int
+    not_helpful: int
+
+
+@dataclass(frozen=True)
+class Insights:
+    since: datetime.date
+    until: datetime.date
+    days: list[Day]
+    by_language: dict[str, int]
+    top_use_cases: list[Ranked]
+    top_clusters: list[Ranked]
+    gaps: list[Submission]
+    feedback: list[Feedback]
+
+    @property
+    def total(self) -> int:
+        return sum(day.total for day in self.days)
+
+    @property
+    def low_confidence(self) -> int:
+        return sum(day.low_confidence for day in self.days)
+
+
+def insights(days: int = 30, *, until: datetime.date | None = None) -> Insights:
+    """Submissions, best matches, catalog gaps and result feedback of the last `days` days
+    (in the site's time zone), `until` included."""
+    until = until or timezone.localdate()
+    since = until - datetime.timedelta(days=days - 1)
+    stored = Submission.objects.filter(created_at__date__gte=since, created_at__date__lte=until)
+
+    per_day = {
+        since + datetime.timedelta(days=n): Day(since + datetime.timedelta(days=n))
+        for n in range(days)
+    }
+    for row in (
+        stored.annotate(day=TruncDate("created_at"))
+        .values("day", "language")
+        .annotate(count=Count("pk"), low=Count("pk", filter=Q(low_confidence=True)))
+        .order_by()
+    ):
+        entry = per_day[row["day"]]
+        entry.by_language[row["language"]] = row["count"]
+        entry.low_confidence += row["low"]
+    by_language: dict[str, int] = defaultdict(int)
+    for entry in per_day.values():
+        for language, count in entry.by_language.items():
+            by_language[language] += count
+
+    return Insights(
+        since=since,
+        until=until,
+        days=list(per_day.values()),
+        by_language=dict(sorted(by_language.items())),
+        top_use_cases=_most_matched(stored, "results__0__use_case__slug", UseCase, "title"),
+        top_clusters=_most_matched(stored, "results__0__use_case__cluster__slug", Cluster, "name"),
+        gaps=list(stored.filter(low_confidence=True).order_by("-created_at")[:GAPS_SHOWN]),
+        feedback=_feedback(stored),
+    )
+
+
+def _most_matched(
+    stored: QuerySet[Submission], path: str, model: type[UseCase | Cluster], label_field: str
+) -> list[Ranked]:
+    """What companies got as their best match most often (the first result of each query)."""
+    counts = (
+        stored.filter(results__0__isnull=False)
+        .values(slug=F(path))
+        .annotate(count=Count("pk"))
+        .order_by("-count", "slug")[:TOP_SHOWN]
+    )
+    slugs = [row["slug"] for row in counts]
+    labels = {obj.slug: getattr(obj, label_field) for obj in model.objects.filter(slug__in=slugs)}
+    return [
+        Ranked(row["slug"], labels.get(row["slug"], row["slug"]), row["count"]) for row in counts
+    ]
+
+
+def _feedback(stored: QuerySet[Submission]) -> list[Feedback]:
+    """Helpful and not helpful ratings per use case, given on the period's queries."""
+    rows = (
+        ResultFeedback.objects.filter(submission__in=stored)
+        .values("use_case_slug")
+        .annotate(
+            helpful_count=Count("pk", filter=Q(helpful=True)),
+            not_helpful_count=Count("pk", filter=Q(helpful=False)),
+            total=Count("pk"),
+        )
+        .order_by("-total", "use_case_slug")
+    )
+    slugs = [r["use_case_slug"] for r in rows]
+    titles = {u.slug: u.title for u in UseCase.objects.filter(slug__in=slugs)}
+    return [
+        Feedback(
+            r["use_case_slug"],
+            titles.get(r["use_case_slug"], r["use_case_slug"]),
+            r["helpful_count"],
+            r["not_helpful_count"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """What the Celery broker says: tasks waiting and workers answering, or why it cannot."""
+
+    configured: bool
+    reachable: bool = False
+    queue: str = ""
+    waiting: int | None = None
+    workers: tuple[str, ...] = ()
+    error: str = ""
+
+
+def queue_state(broker_url: str | None = None, *, timeout: float = 1.0) -> QueueState:
+    """Ask Redis for the queue length and the workers for a ping, each within `timeout`."""
+    import redis
+
+    from config.celery import app
+
+    url = settings.CELERY_BROKER_URL if broker_url is None else broker_url
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    if not url:
+        return QueueState(configured=False, queue=queue)
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        waiting = int(client.llen(queue))
+        with app.connection_for_read(url) as connection:
+            replies = app.control.inspect(timeout=timeout, connection=connection).ping() or {}
+    except Exception as exc:  # Redis or kombu errors alike: the panel reports, never a 500
+        return QueueState(configured=True, queue=queue, error=f"{type(exc).__name__}: {exc}")
+    return QueueState(
+        configured=True,
+        reachable=True,
+        queue=queue,
+        waiting=waiting,
+        workers=tuple(sorted(replies)),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    latest_build: IndexBuild | None
+    configured_models: dict[str, str]
+    states: dict[str, int]
+    failed: list[UseCase]
+
+
+def catalog_status() -> CatalogStatus:
+    """The served index, the configured models and how many use cases are embedded."""
+    annotated = with_embedding_state(UseCase.objects.all())
+    states = dict(
+        annotated.values("embedding_state")
+        .annotate(count=Count("pk"))
+        .values_list("embedding_state", "count")
+    )
+    return CatalogStatus(
+        latest_build=IndexBuild.objects.order_by("-version").first(),
+        configured_models={language: model_name_for(language) for language in ("en", "de")},
+        states={state: states.get(state, 0) for state in UseCase.EmbeddingStatus.values},
+        failed=list(annotated.filter(embedding_state=UseCase.EmbeddingStatus.FAILED)),
+    )

@@ -1,0 +1,93 @@
+"""Assessments by named experts replace the editorial estimates on pages and in the API, which
+say how many stand behind the figures; the admin shows how far the experts disagree."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_assessment, make_use_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def estimated():
+    use_case = make_use_case(slug="estimated-use-case")
+    make_assessment(
+        use_case,
+        assessor="Catalog editors",
+        editorial_estimate=True,
+        revenue=2,
+        company_value=2,
+        cost_reduction=2,
+    )
+    return use_case
+
+
+def api_potential(client, slug: str) -> dict:
+    return client.get(f"/api/v1/use-cases/{slug}").json()["value_potential"]
+
+
+def test_editorial_estimates_are_labelled_as_such_until_an_expert_assesses(client, estimated):
+    potential = api_potential(client, estimated.slug)
+    assert potential["editorial_estimate"] is True
+    assert potential["assessments"] == 1
+    page = client.get(f"/use-cases/{estimated.slug}/").content.decode()
+    assert "Mean of 1 editorial estimate on a scale" in page
+    assert "Initial estimate by the catalog editors" in page
+
+
+def test_expert_assessments_replace_the_estimate_and_the_count_is_shown(client, estimated):
+    make_assessment(
+        estimated, assessor="Dr. Jana Weber", revenue=4, company_value=5, cost_reduction=3
+    )
+    make_assessment(
+        estimated, assessor="Prof. Ali Demir", revenue=2, company_value=5, cost_reduction=5
+    )
+
+    potential = api_potential(client, estimated.slug)
+    assert potential["editorial_estimate"] is False
+    assert potential["assessments"] == 2
+    assert (potential["revenue"], potential["company_value"], potential["cost_reduction"]) == (
+        3.0,
+        5.0,
+        4.0,
+    )
+    listed = client.get("/api/v1/use-cases").json()
+    assert [u["value_potential"]["assessments"] for u in listed if u["slug"] == estimated.slug] == [
+        2
+    ]
+    page = client.get(f"/use-cases/{estimated.slug}/").content.decode()
+    assert "Mean of 2 expert assessments on a scale" in page
+    assert "Initial estimate by the catalog editors" not in page
+    german = client.get(f"/use-cases/{estimated.slug}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Mittelwert aus 2 Expertenbewertungen" in german.content.decode()
+
+
+def test_the_admin_shows_the_spread_of_the_expert_scores(admin_client, estimated):
+    make_assessment(
+        estimated, assessor="Dr. Jana Weber", revenue=1, company_value=4, cost_reduction=3
+    )
+    make_assessment(
+        estimated, assessor="Prof. Ali Demir", revenue=5, company_value=4, cost_reduction=4
+    )
+
+    page = admin_client.get(f"/admin/usecases/usecase/{estimated.pk}/change/").content.decode()
+
+    assert '<span class="spread-wide">Revenue 1 to 5</span>' in page
+    assert '<span class="spread">Company value 4 to 4</span>' in page
+    assert '<span class="spread">Cost reduction 3 to 4</span>' in page
+    listing = admin_client.get("/admin/usecases/usecase/", {"q": estimated.slug}).content.decode()
+    assert '<strong class="spread-wide">4</strong>' in listing
+
+
+def test_the_spread_ignores_editorial_estimates_once_experts_have_assessed(estimated):
+    make_assessment(
+        estimated, assessor="Dr. Jana Weber", revenue=4, company_value=4, cost_reduction=4
+    )
+
+    assert estimated.assessment_spread() == {
+        "revenue": (4, 4),
+        "company_value": (4, 4),
+        "cost_reduction": (4, 4),
+    }

@@ -1,0 +1,95 @@
+"""Editorial work on the catalog: status changes with their permission rule, and the change
+history that records who changed which field of a use case from what to what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from usecases.models import UseCase, UseCaseChange
+
+PUBLISH_PERMISSION = "usecases.publish_usecase"
+# The fields an editor writes; bookkeeping (timestamps, embedding state) is left out.
+TRACKED_FIELDS = (
+    "slug",
+    "cluster",
+    *(
+        f"{name}_{language}"
+        for name in ("title", "summary", "description", "data_needed")
+        for language in ("en", "de")
+    ),
+    "business_functions",
+    "industries",
+    "ai_techniques",
+    "obstacles",
+    "effort",
+    "status",
+)
+User = AbstractBaseUser | AnonymousUser
+
+
+class TransitionRefused(Exception):
+    """The status change is not possible; the message says why, in the active language."""
+
+
+def change_status(use_case: UseCase, status: str, user: User) -> UseCase:
+    """Move a use case to another status, recording when and by whom.
+
+    Only users with the publish permission may move a use case into or out of "published",
+    because that changes what companies are shown.
+    """
+    if not use_case.can_move_to(status):
+        raise TransitionRefused(
+            _("A use case cannot move from %(old)s to %(new)s.")
+            % {"old": UseCase.Status(use_case.status).label, "new": UseCase.Status(status).label}
+        )
+    if use_case.move_needs_publish_permission(status) and not user.has_perm(PUBLISH_PERMISSION):
+        raise TransitionRefused(_("Only editors allowed to publish may do this."))
+    before = snapshot(use_case)
+    with transaction.atomic():
+        use_case.status = status
+        use_case.status_changed_at = timezone.now()
+        use_case.status_changed_by = user if user.is_authenticated else None
+        use_case.save()
+        record_change(use_case, before, user, UseCaseChange.Source.STATUS)
+    return use_case
+
+
+def snapshot(use_case: UseCase) -> dict[str, Any]:
+    """The editor-visible values of a use case as stored, problem statements included."""
+    values: dict[str, Any] = {}
+    for name in TRACKED_FIELDS:
+        value = getattr(use_case, name)
+        values[name] = value.slug if name == "cluster" else value
+    if use_case.pk:
+        for language in ("en", "de"):
+            values[f"problem_statements_{language}"] = list(
+                use_case.problem_statements.filter(language=language)
+                .order_by("position", "id")
+                .values_list("text", flat=True)
+            )
+    return values
+
+
+def record_change(
+    use_case: UseCase, before: dict[str, Any], user: User | None, source: str
+) -> UseCaseChange | None:
+    """Store the fields that differ between `before` and the use case now; None if none do."""
+    after = snapshot(use_case)
+    fields = {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+    if not fields:
+        return None
+    return UseCaseChange.objects.create(
+        use_case=use_case,
+        user=user if user is not None and user.is_authenticated else None,
+        source=source,
+        fields=fields,
+    )
