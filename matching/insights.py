@@ -18,7 +18,7 @@ from django.utils import timezone
 from matching.encoders import model_name_for
 from matching.indexing import with_embedding_state
 from matching.models import IndexBuild, ResultFeedback, Submission
-from usecases.models import Cluster, UseCase
+from usecases.models import Cluster, ContactRequest, UseCase
 
 GAPS_SHOWN = 50
 TOP_SHOWN = 10
@@ -64,6 +64,7 @@ class Insights:
     top_clusters: list[Ranked]
     gaps: list[Submission]
     feedback: list[Feedback]
+    contact_requests: list[Ranked]
 
     @property
     def total(self) -> int:
@@ -108,7 +109,19 @@ def insights(days: int = 30, *, until: datetime.date | None = None) -> Insights:
         top_clusters=_most_matched(stored, "results__0__use_case__cluster__slug", Cluster, "name"),
         gaps=list(stored.filter(low_confidence=True).order_by("-created_at")[:GAPS_SHOWN]),
         feedback=_feedback(stored),
+        contact_requests=_contact_requests(since, until),
     )
+
+
+def _contact_requests(since: datetime.date, until: datetime.date) -> list[Ranked]:
+    """Providers by the number of contact requests companies sent them in the period."""
+    counts = (
+        ContactRequest.objects.filter(created_at__date__gte=since, created_at__date__lte=until)
+        .values("provider__slug", "provider__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "provider__slug")[:TOP_SHOWN]
+    )
+    return [Ranked(row["provider__slug"], row["provider__name"], row["count"]) for row in counts]
 
 
 def _most_matched(

@@ -62,10 +62,15 @@ def share_line(days: list[Day]) -> dict[str, Any]:
 
 
 @register.inclusion_tag("matching/charts/bar_list.html")
-def bar_list(rows: list[Ranked]) -> dict[str, Any]:
-    """Horizontal bars for counted items, longest for the largest count."""
+def bar_list(rows: list[Ranked], description: str = "", empty: str = "") -> dict[str, Any]:
+    """Horizontal bars for counted items, longest for the largest count.
+
+    `description` names the chart for screen readers, `empty` is said when there is nothing.
+    """
     peak = max((row.count for row in rows), default=0) or 1
     return {
+        "description": description,
+        "empty": empty,
         "bars": [
             {"row": row, "y": index * 24, "width": max(2, round(row.count / peak * BAR_WIDTH))}
             for index, row in enumerate(rows)

@@ -10,11 +10,13 @@ from django.utils import timezone
 from matching.insights import insights
 from matching.models import ResultFeedback, Submission
 from matching.services import MatchRequest, match
-from tests.factories import make_cluster, make_use_case
+from tests.factories import make_cluster, make_provider, make_use_case
+from usecases.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 20)
+OLD = datetime.timedelta(days=40)
 SCRIPT = '<script>alert("gap")</script> we need a robot that waters office plants'
 
 
@@ -165,3 +167,17 @@ def test_a_query_the_company_asked_not_to_store_appears_nowhere(admin_client, ca
     assert stored in page  # a low-confidence query that was allowed to be stored
     assert private not in page
     assert not Submission.objects.filter(text=private).exists()
+
+
+def test_it_counts_contact_requests_per_provider_in_the_period(known_submissions):
+    busy, quiet = make_provider(name="Busy GmbH"), make_provider(name="Quiet AG")
+    for provider, day in ((busy, TODAY), (busy, TODAY), (quiet, TODAY), (quiet, TODAY - OLD)):
+        request = ContactRequest.objects.create(
+            provider=provider, name="P", company="C", email="p@c.example", message="m" * 30
+        )
+        noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        ContactRequest.objects.filter(pk=request.pk).update(created_at=noon)
+
+    counts = [(row.label, row.count) for row in insights(30, until=TODAY).contact_requests]
+
+    assert counts == [("Busy GmbH", 2), ("Quiet AG", 1)]
