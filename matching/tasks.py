@@ -27,6 +27,12 @@ def refresh_use_cases(use_case_ids: list[int]) -> dict[str, int]:
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
+def rebuild_index() -> int:
+    """Build a new index version from the stored vectors, as an admin asked; returns it."""
+    return indexing.rebuild_index().version
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
 def repair_index() -> int | None:
     """Rebuild the index from the stored vectors if its newest files are missing or unreadable;
     web processes ask for this when they cannot load an index. Returns the new version."""
