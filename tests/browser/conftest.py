@@ -32,6 +32,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker) -> Iterator[str]:
     """Base URL of a server thread that shares the test database and the served index."""
+    name = str(connections["default"].settings_dict["NAME"])
+    if not (name.startswith("test_") or "memory" in name):
+        # pytest-django sets up test databases only for sessions with a database test; a run
+        # of single browser test files has none and would write into the real database.
+        pytest.fail(f"no test database (would use {name}): run tests/browser as a whole")
     with django_db_blocker.unblock():
         ensure_catalog()
         shared = {}
