@@ -63,6 +63,7 @@ def test_start_page_match_admin_and_api_docs_report_no_csp_violation(
     page.goto(f"{site}/admin/usecases/usecase/")
     page.locator("#result_list tbody tr a").first.click()  # a change form with translation tabs
     page.wait_for_selector("form#usecase_form")
+    page.wait_for_selector(".ui-tabs")  # the translation tabs: jQuery UI ran
     assert violations(page) == []
 
     page.goto(f"{site}/api/v1/docs")
