@@ -114,11 +114,3 @@ def catalog(django_db_setup, django_db_blocker) -> None:
 
 def database_vendor() -> str:
     return connection.vendor
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    """Rate-limit counters and other cached values never leak from one test into the next."""
-    from django.core.cache import cache
-
-    cache.clear()

@@ -8,6 +8,8 @@ import uuid
 import pytest
 from django.contrib.auth.models import User
 
+from tests.factories import PASSWORD, make_user
+
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 # Chromium reports each blocked script, style or connection on the console and as an event.
@@ -83,3 +85,32 @@ def test_an_injected_inline_script_is_blocked_and_reported(watched_page, site):
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.__ran === undefined")
     assert any("script-src" in v for v in violations(page))
+
+
+def test_provider_pages_and_the_use_case_picker_report_no_csp_violation(
+    watched_page, site, django_db_blocker
+):
+    page = watched_page
+    for path in ("/accounts/signup/", "/accounts/login/", "/providers/"):
+        page.goto(site + path)
+    page.locator(".provider-list a").first.click()
+    page.get_by_role("link", name="Contact this provider").click()
+    page.wait_for_selector("form.contact-form")
+    assert violations(page) == []
+
+    email = f"csp-{uuid.uuid4().hex[:8]}@provider.example"
+    with django_db_blocker.unblock():
+        user = make_user(email)
+    try:
+        page.goto(f"{site}/accounts/login/")
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#main button[type=submit]")
+        page.wait_for_url(re.compile(r"/provider/profile/$"))
+        page.fill("[data-picker-filter]", "chatbot")
+        hidden = page.locator("[data-picker-option]:not(:visible)").count()
+        assert hidden > 50  # the script ran and filtered the catalog
+        assert violations(page) == []
+    finally:
+        with django_db_blocker.unblock():
+            user.delete()
