@@ -7,6 +7,7 @@ import itertools
 
 from django.contrib.auth.models import User
 
+from matching.models import Submission
 from usecases.models import (
     Cluster,
     ExpertAssessment,
@@ -113,3 +114,19 @@ def make_member(
     return ProviderMembership.objects.create(
         provider=provider or make_provider(), user=make_user(**user), role=role
     )
+
+
+def make_submission(**overrides: object) -> Submission:
+    """A stored company query as the match service would write it, without running a match."""
+    values = {
+        "text": "Our invoices are typed by hand.",
+        "language": "en",
+        "goal": "balanced",
+        "value_weight": 0.1,
+        "top_k": 5,
+        "results": [],
+        "model_name": "test",
+        "index_version": 1,
+    }
+    values.update(overrides)
+    return Submission.objects.create(**values)

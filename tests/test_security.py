@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from matching.models import Submission
+from tests.factories import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -204,16 +204,7 @@ PAYLOAD = '<script>alert("x")</script> our invoices are typed by hand'
 def test_a_script_in_a_stored_description_is_shown_escaped_on_the_results_page_and_in_admin(
     client, admin_user
 ):
-    submission = Submission.objects.create(
-        text=PAYLOAD,
-        language="en",
-        goal="balanced",
-        value_weight=0.1,
-        top_k=5,
-        results=[],
-        model_name="test",
-        index_version=1,
-    )
+    submission = make_submission(text=PAYLOAD)
     escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
 
     page = client.get(submission.get_absolute_url()).content.decode()

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from matching.models import Submission
+from tests.factories import make_submission
 
 pytestmark = [pytest.mark.browser]
 
@@ -22,17 +22,7 @@ def admin_login(site, django_db_blocker):
     name = f"curator-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         user = get_user_model().objects.create_superuser(name, f"{name}@example.org", "pw-1234-x")
-        gap = Submission.objects.create(
-            text=PAYLOAD,
-            language="en",
-            goal="balanced",
-            value_weight=0.1,
-            top_k=5,
-            low_confidence=True,
-            results=[],
-            model_name="m",
-            index_version=1,
-        )
+        gap = make_submission(text=PAYLOAD, low_confidence=True)
     yield name, "pw-1234-x", gap
     with django_db_blocker.unblock():
         gap.delete()

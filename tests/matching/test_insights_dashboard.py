@@ -10,7 +10,7 @@ from django.utils import timezone
 from matching.insights import insights
 from matching.models import ResultFeedback, Submission
 from matching.services import MatchRequest, match
-from tests.factories import make_cluster, make_provider, make_use_case
+from tests.factories import make_cluster, make_provider, make_submission, make_use_case
 from usecases.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +29,7 @@ def submit(day: datetime.date, language: str, *, low: bool = False, best=None, t
                 "use_case": {"slug": best.slug, "cluster": {"slug": best.cluster.slug}},
             }
         ]
-    submission = Submission.objects.create(
-        text=text,
-        language=language,
-        goal="balanced",
-        value_weight=0.1,
-        top_k=5,
-        low_confidence=low,
-        results=results,
-        model_name="m",
-        index_version=1,
-    )
+    submission = make_submission(text=text, language=language, low_confidence=low, results=results)
     noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     Submission.objects.filter(pk=submission.pk).update(created_at=noon)
     return submission

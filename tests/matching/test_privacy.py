@@ -11,21 +11,13 @@ from django.utils import timezone
 
 from matching.models import ResultFeedback, Submission
 from matching.tasks import delete_expired_submissions
+from tests.factories import make_submission
 
 SECRET_TEXT = "Confidential: our Zwickau plant loses 40 percent of its welding seams to porosity."
 
 
-def make_submission(age_days: float) -> Submission:
-    submission = Submission.objects.create(
-        text="Our invoices are typed by hand.",
-        language="en",
-        goal="balanced",
-        value_weight=0.1,
-        top_k=5,
-        results=[],
-        model_name="test",
-        index_version=1,
-    )
+def submission_aged(age_days: float) -> Submission:
+    submission = make_submission()
     Submission.objects.filter(pk=submission.pk).update(
         created_at=timezone.now() - timedelta(days=age_days)
     )
@@ -37,9 +29,9 @@ def test_the_retention_task_deletes_submissions_past_the_retention_period_with_t
     settings,
 ):
     settings.SUBMISSION_RETENTION_DAYS = 30
-    expired = make_submission(age_days=30.1)
+    expired = submission_aged(age_days=30.1)
     ResultFeedback.objects.create(submission=expired, use_case_slug="ocr", helpful=True)
-    kept = make_submission(age_days=29.9)
+    kept = submission_aged(age_days=29.9)
 
     assert delete_expired_submissions() == 1  # as celery beat calls it
 

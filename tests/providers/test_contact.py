@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from matching.models import Submission
-from tests.factories import PASSWORD, make_member, make_provider, make_use_case
+from tests.factories import (
+    PASSWORD,
+    make_member,
+    make_provider,
+    make_submission,
+    make_use_case,
+)
 from usecases.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
@@ -29,18 +34,6 @@ def enquiry(**overrides: object) -> dict[str, object]:
     return data
 
 
-def stored_submission() -> Submission:
-    return Submission.objects.create(
-        text="Rechnungen von Hand",
-        language="de",
-        goal="balanced",
-        value_weight=0.1,
-        top_k=5,
-        model_name="test",
-        index_version=1,
-    )
-
-
 URL = "/providers/datenwerk/contact/?use_case=invoice-capture"
 
 
@@ -62,7 +55,7 @@ def test_a_contact_request_is_stored_and_emailed_to_the_provider(
 
 
 def test_the_stored_query_is_attached_only_when_the_company_chooses_so(client, provider):
-    submission = stored_submission()
+    submission = make_submission(text="Rechnungen von Hand", language="de")
     url = f"{URL}&query={submission.pk}"
 
     client.post(url, enquiry())

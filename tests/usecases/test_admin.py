@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_assessment, make_provider, make_use_case
+from tests.factories import make_assessment, make_provider, make_submission, make_use_case
 
 pytestmark = pytest.mark.django_db
 
@@ -46,18 +46,6 @@ def test_matching_records_are_readable_in_the_admin(admin_client, model):
 
 
 def test_low_confidence_queries_can_be_listed_as_catalog_gaps(admin_client):
-    from matching.models import Submission
-
-    Submission.objects.create(
-        text="How do I bake a cake?",
-        language="en",
-        goal="balanced",
-        value_weight=0.1,
-        top_k=5,
-        low_confidence=True,
-        results=[],
-        model_name="m",
-        index_version=1,
-    )
+    make_submission(text="How do I bake a cake?", low_confidence=True)
     page = admin_client.get("/admin/matching/submission/?low_confidence__exact=1").content.decode()
     assert "How do I bake a cake?" in page
