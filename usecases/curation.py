@@ -11,16 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from usecases.models import UseCase, UseCaseChange
+from usecases.services import LANGUAGES
 
 PUBLISH_PERMISSION = "usecases.publish_usecase"
-# The fields an editor writes; bookkeeping (timestamps, embedding state) is left out.
-TRACKED_FIELDS = (
+# The fields an editor writes, which the change history records and import and export carry;
+# bookkeeping (timestamps, embedding state) is left out.
+EDITORIAL_FIELDS = (
     "slug",
     "cluster",
     *(
         f"{name}_{language}"
         for name in ("title", "summary", "description", "data_needed")
-        for language in ("en", "de")
+        for language in LANGUAGES
     ),
     "business_functions",
     "industries",
@@ -62,7 +64,7 @@ def change_status(use_case: UseCase, status: str, user: User) -> UseCase:
 def snapshot(use_case: UseCase) -> dict[str, Any]:
     """The editor-visible values of a use case as stored, problem statements included."""
     values: dict[str, Any] = {}
-    for name in TRACKED_FIELDS:
+    for name in EDITORIAL_FIELDS:
         value = getattr(use_case, name)
         values[name] = value.slug if name == "cluster" else value
     if use_case.pk:

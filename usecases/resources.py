@@ -14,10 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from usecases.curation import PUBLISH_PERMISSION, record_change, snapshot
+from usecases.curation import EDITORIAL_FIELDS, PUBLISH_PERMISSION, record_change, snapshot
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase, UseCaseChange
-
-LANGUAGES = ("en", "de")
+from usecases.services import LANGUAGES
 
 
 def translated(*names: str) -> tuple[str, ...]:
@@ -111,17 +110,7 @@ class UseCaseResource(CatalogResource):
     class Meta(CatalogResource.Meta):
         model = UseCase
         import_id_fields = ("slug",)
-        fields = (
-            "slug",
-            "cluster",
-            *translated("title", "summary", "description", "data_needed"),
-            "business_functions",
-            "industries",
-            "ai_techniques",
-            "obstacles",
-            "effort",
-            "status",
-        )
+        fields = EDITORIAL_FIELDS
         export_order = fields
 
     def __init__(self, **kwargs: Any) -> None:
