@@ -24,15 +24,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     Also reports what monitoring should watch (docs/deploy.md): the newest index version and how
     many use cases wait for re-embedding.
     """
+    from matching.indexing import use_cases_needing_embedding
     from matching.models import IndexBuild
-    from usecases.models import UseCase
 
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         index_version = IndexBuild.objects.values_list("version", flat=True).first()
-        stale = UseCase.objects.exclude(embedding_status=UseCase.EmbeddingStatus.CURRENT).count()
+        # What the sweeper will re-embed: flagged, embedded by another model, or never embedded.
+        stale = len(use_cases_needing_embedding())
     except DatabaseError:
         logger.exception("health check: database unavailable")
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
