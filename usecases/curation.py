@@ -68,7 +68,7 @@ def snapshot(use_case: UseCase) -> dict[str, Any]:
         value = getattr(use_case, name)
         values[name] = value.slug if name == "cluster" else value
     if use_case.pk:
-        for language in ("en", "de"):
+        for language in LANGUAGES:
             values[f"problem_statements_{language}"] = list(
                 use_case.problem_statements.filter(language=language)
                 .order_by("position", "id")
