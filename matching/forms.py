@@ -16,7 +16,7 @@ GOAL_CHOICES = [
 
 def _optional_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str]]:
     """Choices labelled in the active language, computed when the form is built."""
-    return [("", _("Any")), *((code, vocabularies.label(vocabulary, code)) for code in vocabulary)]
+    return [("", _("Any")), *vocabularies.choices(vocabulary)]
 
 
 class ProblemForm(forms.Form):

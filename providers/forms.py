@@ -10,10 +10,6 @@ from usecases import vocabularies
 from usecases.models import Cluster, ContactRequest, Provider, UseCase
 
 
-def _vocabulary_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str]]:
-    return [(code, vocabularies.label(vocabulary, code)) for code in vocabulary]
-
-
 class UseCasePicker(forms.CheckboxSelectMultiple):
     """Use cases grouped by cluster with a search box that filters them as the user types."""
 
@@ -71,9 +67,9 @@ class ProviderProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].choices = _vocabulary_choices(vocabularies.REGIONS)
-        self.fields["languages"].choices = _vocabulary_choices(vocabularies.LANGUAGE_CODES)
-        self.fields["company_sizes"].choices = _vocabulary_choices(vocabularies.COMPANY_SIZES)
+        self.fields["regions"].choices = vocabularies.choices(vocabularies.REGIONS)
+        self.fields["languages"].choices = vocabularies.choices(vocabularies.LANGUAGE_CODES)
+        self.fields["company_sizes"].choices = vocabularies.choices(vocabularies.COMPANY_SIZES)
         grouped: dict[str, list[tuple[int, str]]] = {}
         for use_case in (
             UseCase.objects.published()

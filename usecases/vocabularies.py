@@ -115,6 +115,11 @@ def label(vocabulary: Vocabulary, code: str, language: str | None = None) -> str
     return labels[1] if (language or get_language() or "en").startswith("de") else labels[0]
 
 
+def choices(vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """(code, label) pairs in the active language, for form fields."""
+    return [(code, label(vocabulary, code)) for code in vocabulary]
+
+
 def unknown_codes(vocabulary: Vocabulary, codes: object) -> list[str]:
     """Codes not in `vocabulary`; a value that is not a list of strings is reported whole."""
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):

@@ -63,10 +63,11 @@ def percent(share: float) -> int:
 
 
 @register.filter
-def vocabulary_labels(codes: list[str], vocabulary: str) -> list[str]:
-    return [vocabularies.label(getattr(vocabularies, vocabulary.upper()), code) for code in codes]
+def vocabulary_label(code: str, vocabulary: str) -> str:
+    """One code's label in the active language; `vocabulary` names it ("regions": REGIONS)."""
+    return vocabularies.label(getattr(vocabularies, vocabulary.upper()), code)
 
 
 @register.filter
-def vocabulary_label(code: str, vocabulary: str) -> str:
-    return vocabularies.label(getattr(vocabularies, vocabulary.upper()), code)
+def vocabulary_labels(codes: list[str], vocabulary: str) -> list[str]:
+    return [vocabulary_label(code, vocabulary) for code in codes]
