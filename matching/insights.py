@@ -16,7 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from matching.encoders import model_name_for
-from matching.indexing import with_embedding_state
+from matching.indexing import LANGUAGES, with_embedding_state
 from matching.models import IndexBuild, ResultFeedback, Submission
 from usecases.models import Cluster, ContactRequest, UseCase
 
@@ -222,7 +222,7 @@ def catalog_status() -> CatalogStatus:
     )
     return CatalogStatus(
         latest_build=IndexBuild.objects.order_by("-version").first(),
-        configured_models={language: model_name_for(language) for language in ("en", "de")},
+        configured_models={language: model_name_for(language) for language in LANGUAGES},
         states={state: states.get(state, 0) for state in UseCase.EmbeddingStatus.values},
         failed=list(annotated.filter(embedding_state=UseCase.EmbeddingStatus.FAILED)),
     )
