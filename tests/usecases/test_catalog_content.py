@@ -55,7 +55,8 @@ def test_every_use_case_is_complete_in_both_languages(catalog_files):
         assert len(entry["description"]["en"].split()) >= 50, entry["slug"]
         for language in LANGUAGES:
             statements = entry["problem_statements"][language]
-            assert len(set(statements)) >= 3, (entry["slug"], language)
+            # Ten ways of saying it per language: trades, registers, lengths (issue 11).
+            assert len(set(statements)) >= 10, (entry["slug"], language)
 
 
 def test_problem_statements_speak_the_company_language_not_ai_jargon(catalog_files):
