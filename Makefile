@@ -47,8 +47,7 @@ evaluate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_catalog
 	$(PY) manage.py reembed --stale
-	$(PY) manage.py evaluate_matching matching/eval/dev_en.tsv
-	$(PY) manage.py evaluate_matching matching/eval/dev_de.tsv
+	$(PY) manage.py evaluate_matching $(filter-out matching/eval/holdout_%,$(wildcard matching/eval/*.tsv))
 
 bench: install
 	$(PY) bench/run.py

@@ -103,7 +103,7 @@ def latency(samples: list[float]) -> dict[str, Any]:
 def measure_in_process() -> dict[str, dict[str, Any]]:
     """Encoder alone and the whole match service, per language, on the same query."""
     from matching.encoders import get_encoder
-    from matching.services import MatchRequest, match
+    from matching.services import MAX_TEXT_LENGTH, MatchRequest, match
 
     figures: dict[str, dict[str, Any]] = {"encoder": {}, "service": {}}
     for language, text in QUERIES.items():
@@ -116,6 +116,12 @@ def measure_in_process() -> dict[str, dict[str, Any]]:
         if detected != language:
             raise RuntimeError(f"the {language} query was detected as {detected}")
         figures["service"][language] = latency(timed_ms(partial(match, request)))
+    # The longest description accepted, in German (the slower encoder): its cost is bounded by
+    # cutting what reaches the encoder, not by its length.
+    long_text = (QUERIES["de"] + " ") * (MAX_TEXT_LENGTH // len(QUERIES["de"]) + 1)
+    figures["long"] = latency(
+        timed_ms(partial(match, MatchRequest(text=long_text[:MAX_TEXT_LENGTH], store=False)))
+    )
     return figures
 
 
@@ -379,9 +385,13 @@ def rows(results: dict[str, Any]) -> list[dict[str, str]]:
                 f"{figures['p50_ms']:.1f} / {figures['p95_ms']:.1f}",
             )
         ratio = service["p50_ms"] / encoder["p50_ms"]
-        add(f"service/encoder p50 {language}", f"{ratio:.2f}", "<= 1.15", ratio <= 1.15)
+        # The service encodes the description and, when it has several parts, each part too
+        # (to find separate problems), so it costs up to about twice the encoder alone.
+        add(f"service/encoder p50 {language}", f"{ratio:.2f}", "<= 2.2", ratio <= 2.2)
         ratio = web["p50_ms"] / service["p50_ms"]
         add(f"HTTP/service p50 {language}", f"{ratio:.2f}", "<= 1.3", ratio <= 1.3)
+    long_p50 = results["long"]["p50_ms"]
+    add("service de 5,000 chars p50 ms", f"{long_p50:.1f}", "< 500", long_p50 < 500)
     load = results["http"]["load"]
     add(f"HTTP {CLIENTS} clients req/s", f"{load['per_second']:.1f}")
     add("HTTP errors under load", str(load["errors"]), "0", load["errors"] == 0)

@@ -191,8 +191,10 @@ USE_TZ = True
 
 # Catalog texts are translated fields: title_en / title_de, and `title` follows the active language.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_LANGUAGES = ("en", "de")
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "de")}
+# The one definition of the language pair is LANGUAGES above; usecases.vocabularies.LANGUAGES
+# and everything else derive from it.
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": MODELTRANSLATION_LANGUAGES}
 # The admin's translation tabs (modeltranslation reads this name) need jQuery UI: ours, no CDN.
 JQUERY_UI_URL = "vendor/jquery-ui-1.14.2/jquery-ui.min.js"
 

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 from config.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
+from usecases import vocabularies
 from usecases.api import requested_language
 from usecases.schemas import ErrorOut
 
@@ -21,7 +22,7 @@ class MatchIn(Schema):
     lang: Literal["de", "en"] | None = Field(
         None, description="Detected from the text when absent."
     )
-    goal: Literal["balanced", "cost_reduction", "revenue", "company_value"] = "balanced"
+    goal: Literal[tuple(vocabularies.GOALS)] = vocabularies.DEFAULT_GOAL  # type: ignore[valid-type]
     value_weight: float | None = Field(None, strict=True, ge=0.0, le=1.0)
     store: bool = Field(True, strict=True, description="false: nothing about this query is kept.")
 
@@ -36,11 +37,23 @@ class MatchErrorOut(Schema):
     errors: list[FieldError]
 
 
+class ProblemGroupOut(Schema):
+    text: str = Field(..., description="The part of the description that names this problem.")
+    results: list[dict[str, Any]]
+
+
 class MatchOut(Schema):
     query_id: str | None
     language: str
-    low_confidence: bool
-    results: list[dict[str, Any]]
+    low_confidence: bool = Field(
+        ..., description="true: nothing in the catalog clearly fits (or the text is no problem)."
+    )
+    results: list[dict[str, Any]] = Field(..., description="All problems together, best first.")
+    groups: list[ProblemGroupOut] = Field(
+        ...,
+        description="One entry per problem when the description names several in different "
+        "areas, each with its best use cases; empty for one problem.",
+    )
 
 
 @router.post(

@@ -6,13 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from matching.services import InvalidQuery, clean_problem_text
 from usecases import vocabularies
 
-GOAL_CHOICES = [
-    ("balanced", _("Balanced")),
-    ("cost_reduction", _("Reduce costs")),
-    ("revenue", _("Increase revenue")),
-    ("company_value", _("Increase company value")),
-]
-
 
 def _optional_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str]]:
     """Choices labelled in the active language, computed when the form is built."""
@@ -31,7 +24,10 @@ class ProblemForm(forms.Form):
     company_size = forms.ChoiceField(label=_("Company size"), required=False)
     business_function = forms.ChoiceField(label=_("Business function"), required=False)
     goal = forms.ChoiceField(
-        label=_("Your goal"), choices=GOAL_CHOICES, initial="balanced", widget=forms.RadioSelect
+        label=_("Your goal"),
+        choices=lambda: vocabularies.choices(vocabularies.GOALS),
+        initial=vocabularies.DEFAULT_GOAL,
+        widget=forms.RadioSelect,
     )
     dont_store = forms.BooleanField(
         label=_("Don't store my description"),
@@ -57,7 +53,11 @@ class ProblemForm(forms.Form):
 class ReweightForm(forms.Form):
     """Re-order a stored result page by another goal and value weight."""
 
-    goal = forms.ChoiceField(label=_("Your goal"), choices=GOAL_CHOICES, initial="balanced")
+    goal = forms.ChoiceField(
+        label=_("Your goal"),
+        choices=lambda: vocabularies.choices(vocabularies.GOALS),
+        initial=vocabularies.DEFAULT_GOAL,
+    )
     weight = forms.IntegerField(
         label=_("How much value potential counts"), min_value=0, max_value=100, initial=10
     )

@@ -8,7 +8,6 @@ A build writes `index.faiss` and `meta.json` into a temporary directory, renames
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import math
 import os
@@ -20,12 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 from django.conf import settings
 from django.db import DatabaseError
+from pydantic import BaseModel, Field, model_validator
 
-from matching.text import BM25, tokenize
+from matching.text import BM25, Decompounder, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,35 @@ def index_type(index) -> str:
     return type(index).__name__.replace("Index", "") or "Flat"
 
 
+FORMAT_VERSION = 2
+
+
+class IndexMeta(BaseModel):
+    """What `<language>.json` beside each index file holds; validated on every read, so a file
+    from another format or a damaged one leads to a repair, never to a crash."""
+
+    format: Literal[2]
+    language: str
+    model_name: str
+    dimensions: int = Field(gt=0)
+    embedding_ids: list[int]
+    use_case_ids: list[int]
+    kinds: list[str]
+    texts: list[str]
+
+    @model_validator(mode="after")
+    def rows_agree(self) -> IndexMeta:
+        lengths = {
+            len(self.embedding_ids),
+            len(self.use_case_ids),
+            len(self.kinds),
+            len(self.texts),
+        }
+        if len(lengths) != 1 or not self.texts:
+            raise ValueError("the row lists are empty or differ in length")
+        return self
+
+
 @dataclass(frozen=True)
 class IndexRows:
     """What each vector of an index stands for, in the index's row order."""
@@ -74,20 +104,65 @@ class IndexRows:
     texts: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per loaded version
 class LanguageIndex:
-    """The searchable catalog texts of one language, with the model that embedded them."""
+    """The searchable catalog of one language, with the model that embedded it.
+
+    Texts are searched one by one (FAISS); use cases are scored as a whole by the centroid of
+    their text vectors and by BM25 over one document per use case (all its texts).
+    """
 
     language: str
     model_name: str
-    index: object
+    index: Any
     rows: IndexRows
+    use_case_ids: np.ndarray = field(repr=False)  # the use cases, sorted; centroid row order
+    centroids: np.ndarray = field(repr=False)
+    use_case_of_row: np.ndarray = field(repr=False)  # text row -> position in use_case_ids
+    documents: list[list[str]] = field(repr=False)  # BM25 terms per use case
     lexical: BM25 = field(repr=False)
-    use_case_of_row: np.ndarray = field(repr=False)
+    decompounder: Decompounder | None = field(repr=False)
+
+    @classmethod
+    def build(
+        cls, language: str, model_name: str, index: Any, rows: IndexRows, vectors: np.ndarray
+    ) -> LanguageIndex:
+        """Derive the per-use-case parts (centroids, documents) from the rows and vectors."""
+        use_case_ids, use_case_of_row = np.unique(
+            np.asarray(rows.use_case_ids, dtype=np.int64), return_inverse=True
+        )
+        centroids = np.zeros((len(use_case_ids), vectors.shape[1]), dtype=np.float32)
+        np.add.at(centroids, use_case_of_row, vectors)
+        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        decompounder = Decompounder(rows.texts, language) if language == "de" else None
+        documents: list[list[str]] = [[] for _ in use_case_ids]
+        for position, text in zip(use_case_of_row, rows.texts, strict=True):
+            documents[position].extend(tokenize(text, language, decompounder))
+        return cls(
+            language,
+            model_name,
+            index,
+            rows,
+            use_case_ids,
+            centroids,
+            use_case_of_row,
+            documents,
+            BM25(documents),
+            decompounder,
+        )
 
     @property
     def size(self) -> int:
         return len(self.rows.embedding_ids)
+
+    def search(self, vectors: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """(similarities, rows) of the `count` texts closest to each query vector; rows are -1
+        where fewer texts exist."""
+        return self.index.search(vectors, min(count, self.size))
+
+    def tokenize(self, text: str) -> list[str]:
+        """BM25 terms of a query, split like the catalog's documents."""
+        return tokenize(text, self.language, self.decompounder)
 
 
 @dataclass(frozen=True)
@@ -139,10 +214,15 @@ def write_index(version: int, parts: dict[str, tuple[str, np.ndarray, IndexRows]
             index = create_index(vectors)
             kinds.add(index_type(index))
             faiss.write_index(index, str(staging / f"{language}.faiss"))
-            meta = {"language": language, "model_name": model_name, **asdict(rows)}
-            (staging / f"{language}.json").write_text(
-                json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+            np.save(staging / f"{language}.vectors.npy", vectors)
+            meta = IndexMeta(
+                format=FORMAT_VERSION,
+                language=language,
+                model_name=model_name,
+                dimensions=vectors.shape[1],
+                **asdict(rows),
             )
+            (staging / f"{language}.json").write_text(meta.model_dump_json(), encoding="utf-8")
         target = version_directory(version)
         if target.exists():
             shutil.rmtree(target)
@@ -177,23 +257,19 @@ def _read_part(version: int, path: Path) -> LanguageIndex:
 
     try:
         index = faiss.read_index(str(path))
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        meta = IndexMeta.model_validate_json(path.with_suffix(".json").read_bytes())
+        vectors = np.load(path.with_suffix(".vectors.npy"))
     except (OSError, RuntimeError, ValueError) as exc:
+        # pydantic's ValidationError is a ValueError: a malformed or outdated meta file.
         raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
     if getattr(index, "nprobe", None) is not None:
         index.nprobe = IVF_PROBES
-    rows = IndexRows(
-        embedding_ids=meta["embedding_ids"],
-        use_case_ids=meta["use_case_ids"],
-        kinds=meta["kinds"],
-        texts=meta["texts"],
-    )
-    if index.ntotal != len(rows.embedding_ids):
+    rows = IndexRows(meta.embedding_ids, meta.use_case_ids, meta.kinds, meta.texts)
+    if not (index.ntotal == len(rows.embedding_ids) == vectors.shape[0]) or (
+        index.d != meta.dimensions or vectors.shape[1] != meta.dimensions
+    ):
         raise IndexUnavailable(f"index version {version} disagrees with its id map")
-    language = meta["language"]
-    lexical = BM25([tokenize(text, language) for text in rows.texts])
-    use_case_of_row = np.asarray(rows.use_case_ids, dtype=np.int64)
-    return LanguageIndex(language, meta["model_name"], index, rows, lexical, use_case_of_row)
+    return LanguageIndex.build(meta.language, meta.model_name, index, rows, vectors)
 
 
 class IndexStore:
@@ -207,7 +283,7 @@ class IndexStore:
     def __init__(self) -> None:
         self._snapshot: IndexSnapshot | None = None
         self._checked_at = 0.0
-        self._repair_requested_at: float | None = None
+        self._requested_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def current(self) -> IndexSnapshot:
@@ -245,11 +321,17 @@ class IndexStore:
                 logger.info("serving index v%s (%s vectors)", snapshot.version, snapshot.size)
             return snapshot
 
+    def request_refresh(self) -> None:
+        """Ask a worker to re-embed what the configured models have not embedded yet, at most
+        once per REPAIR_REQUEST_SECONDS per process (used when the served index was built by
+        another model than the configured one)."""
+        self._request_once("refresh_stale_embeddings")
+
     def reset(self) -> None:
         with self._lock:
             self._snapshot = None
             self._checked_at = 0.0
-            self._repair_requested_at = None
+            self._requested_at = {}
 
     def _request_repair(self) -> None:
         """Ask a worker to rebuild the unreadable index from the stored vectors, at most once
@@ -257,20 +339,21 @@ class IndexStore:
 
         Without a broker the task runs here and now, so the next request finds a good index.
         """
+        self._request_once("repair_index")
+
+    def _request_once(self, task_name: str) -> None:
         now = time.monotonic()
-        if (
-            self._repair_requested_at is not None
-            and now - self._repair_requested_at < REPAIR_REQUEST_SECONDS
-        ):
+        requested = self._requested_at.get(task_name)
+        if requested is not None and now - requested < REPAIR_REQUEST_SECONDS:
             return
-        self._repair_requested_at = now
-        from matching.tasks import repair_index
+        self._requested_at[task_name] = now
+        from matching import tasks
 
         try:
-            repair_index.delay()
+            getattr(tasks, task_name).delay()
         except Exception:
-            # The broker may be down; the periodic sweep finds the unreadable files as well.
-            logger.exception("could not request an index repair")
+            # The broker may be down; the periodic sweep finds the same work.
+            logger.exception("could not queue %s", task_name)
 
 
 def _latest_version() -> int | None:

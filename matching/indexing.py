@@ -24,9 +24,9 @@ from matching.encoders import get_encoder, model_name_for
 from matching.models import IndexBuild, TextEmbedding
 from matching.text import split_sentences
 from usecases.models import UseCase
+from usecases.vocabularies import LANGUAGES
 
 logger = logging.getLogger(__name__)
-LANGUAGES = ("en", "de")
 Progress = Callable[[int, int], None]  # (texts just encoded, texts to encode in all)
 
 

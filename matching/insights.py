@@ -16,9 +16,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from matching.encoders import model_name_for
-from matching.indexing import LANGUAGES, with_embedding_state
+from matching.indexing import with_embedding_state
 from matching.models import IndexBuild, ResultFeedback, Submission
 from usecases.models import Cluster, ContactRequest, UseCase
+from usecases.vocabularies import LANGUAGES
 
 GAPS_SHOWN = 50
 TOP_SHOWN = 10

@@ -77,6 +77,8 @@ class Submission(models.Model):
     company_size = models.CharField(max_length=20, blank=True)
     business_function = models.CharField(max_length=40, blank=True)
     results = models.JSONField(default=list)
+    # One {text, results} per problem when the description named several; empty otherwise.
+    groups = models.JSONField(default=list, blank=True)
     model_name = models.CharField(max_length=300)
     index_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,4 +1,13 @@
-"""Pure ranking logic: texts' similarities in, ordered use cases out. No database, no model."""
+"""Pure ranking logic: per-use-case similarities in, ordered use cases out. No database, no model.
+
+A use case is scored as a whole, not by its luckiest sentence: the similarity of the query to
+the centroid of all its texts, plus a share of its best single text (which keeps a use case with
+one precise problem statement near the top), plus BM25 over one document per use case. Each of
+the three is z-normalised over the catalog for this query, so their scales never need to agree;
+the sum is then mapped to 0..1 together with the encoder's calibrated absolute similarity, which
+is what lets an unrelated text ("hello, anyone there?") score low although some use case is
+always the relatively best one.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +15,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Share of relevance that comes from exact-term overlap (BM25), which rescues terms like "OCR".
-LEXICAL_WEIGHT = 0.2
-# A use case's dense score: its best text, plus this share of its second best, so that a use
-# case whose texts agree beats one lucky sentence.
-SECOND_BEST_WEIGHT = 0.4
-# BM25 score at which lexical evidence counts fully; weaker overlap counts proportionally.
-LEXICAL_SATURATION = 8.0
-# Below this relevance for the best use case, the catalog has no good fit.
-LOW_CONFIDENCE_RELEVANCE = 0.35
+# Weights of the z-normalised evidence, chosen on the development sets (make evaluate).
+BEST_TEXT_WEIGHT = 0.2
+LEXICAL_WEIGHT = 0.7
+# A use case this many combined standard deviations above the catalog mean counts as a full
+# relative fit.
+RELATIVE_SPAN = 6.0
+# Share of relevance that comes from the calibrated absolute similarity (vs. the relative fit).
+ABSOLUTE_SHARE = 0.5
+# Below this relevance a result is labelled a weak fit (the low-confidence decision for the whole
+# answer is calibrated per model, see matching.encoders).
+WEAK_FIT_BELOW = 0.45
 # Value potential only reorders use cases that are relevant: at most this many, and none below
 # this share of the best relevance.
 VALUE_POOL_FACTOR = 3
 VALUE_POOL_MIN_SHARE = 0.6
-GOALS = ("balanced", "cost_reduction", "revenue", "company_value")
 # Added to the score of a relevant use case for each refinement it fits (industry, function).
 FIT_BONUS = 0.03
 
@@ -27,91 +37,52 @@ FIT_BONUS = 0.03
 @dataclass
 class Candidate:
     use_case_id: int
-    dense: float = 0.0
-    lexical: float = 0.0
     relevance: float = 0.0
-    evidence: list[tuple[float, int]] = field(default_factory=list)  # (similarity, row), best first
-    lexical_row: int | None = None
     score: float = 0.0
-
-    def evidence_rows(self) -> list[int]:
-        """Rows of the texts that explain the match: closest in meaning, else exact terms."""
-        rows = [row for _, row in self.evidence]
-        if not rows and self.lexical_row is not None:
-            rows.append(self.lexical_row)
-        return rows
+    # Rows of the use case's own texts closest to the query, best first (for "why it fits").
+    evidence: list[int] = field(default_factory=list)
 
 
-def _clip(value: float) -> float:
-    return max(0.0, min(1.0, value))
+@dataclass(frozen=True)
+class Evidence:
+    """Per use case (aligned arrays): cosine similarity to its centroid and to its best text,
+    and its BM25 score; `similarity_range` is the encoder's calibrated unrelated..same range."""
+
+    use_case_ids: np.ndarray
+    centroid: np.ndarray
+    best_text: np.ndarray
+    lexical: np.ndarray
+    similarity_range: tuple[float, float]
+    # The dense hits behind `best_text`: (use case position, text row, similarity) arrays.
+    hits: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def dense_relevance(similarity: float, similarity_range: tuple[float, float]) -> float:
+def zscore(values: np.ndarray) -> np.ndarray:
+    """Values in standard deviations from their mean; all zeros when they do not vary."""
+    spread = float(values.std())
+    if spread == 0.0:
+        return np.zeros_like(values, dtype=np.float32)
+    return ((values - values.mean()) / spread).astype(np.float32)
+
+
+def calibrated(similarity: np.ndarray, similarity_range: tuple[float, float]) -> np.ndarray:
     """Cosine similarity mapped to 0..1 within the encoder's range from unrelated to same."""
     floor, ceiling = similarity_range
-    return _clip((similarity - floor) / (ceiling - floor))
+    return np.clip((similarity - floor) / (ceiling - floor), 0.0, 1.0)
 
 
-def combine(
-    rows: np.ndarray,
-    similarities: np.ndarray,
-    lexical: np.ndarray,
-    use_case_of_row: np.ndarray,
-    *,
-    similarity_range: tuple[float, float],
-) -> list[Candidate]:
-    """Per use case: its best text similarities, its best BM25 score, and relevance from both.
-
-    `rows` and `similarities` are the dense hits (row numbers of texts, cosine similarity);
-    `lexical` holds a BM25 score for every row; `use_case_of_row` maps rows to use case ids.
-    """
-    candidates: dict[int, Candidate] = {}
-    dense = _top_two_per_use_case(use_case_of_row[rows], similarities, rows)
-    for use_case_id, best, best_row, second, second_row in zip(*dense, strict=True):
-        evidence = [(float(best), int(best_row))]
-        if second_row >= 0:
-            evidence.append((float(second), int(second_row)))
-        else:
-            second = best
-        candidates[int(use_case_id)] = Candidate(
-            int(use_case_id),
-            dense=float((1 - SECOND_BEST_WEIGHT) * best + SECOND_BEST_WEIGHT * second),
-            evidence=evidence,
-        )
-
-    matched = np.flatnonzero(lexical)
-    top_lexical = float(lexical.max()) if matched.size else 0.0
-    terms = _top_two_per_use_case(use_case_of_row[matched], lexical[matched], matched)
-    for use_case_id, score, row, _second, _second_row in zip(*terms, strict=True):
-        candidate = candidates.setdefault(int(use_case_id), Candidate(int(use_case_id)))
-        candidate.lexical = float(score / top_lexical) * min(1.0, top_lexical / LEXICAL_SATURATION)
-        candidate.lexical_row = int(row)
-
-    for candidate in candidates.values():
-        candidate.relevance = round(
-            (1 - LEXICAL_WEIGHT) * dense_relevance(candidate.dense, similarity_range)
-            + LEXICAL_WEIGHT * candidate.lexical,
-            4,
-        )
-    return sorted(candidates.values(), key=lambda c: (-c.relevance, c.use_case_id))
-
-
-def _top_two_per_use_case(
-    use_case_ids: np.ndarray, scores: np.ndarray, rows: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    """Per use case among the hits: (ids, best score, its row, second score, its row or -1)."""
-    order = np.lexsort((-scores, use_case_ids))
-    ids, scores, rows = use_case_ids[order], scores[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
-    has_second = np.r_[starts[1:], len(ids)] - starts > 1
-    following = np.minimum(starts + 1, max(len(ids) - 1, 0))
-    return (
-        ids[starts],
-        scores[starts],
-        rows[starts],
-        np.where(has_second, scores[following], 0.0),
-        np.where(has_second, rows[following], -1),
+def relevance(evidence: Evidence) -> np.ndarray:
+    """One 0..1 relevance per use case: half relative (z-fused evidence), half absolute."""
+    relative = (
+        zscore(evidence.centroid)
+        + BEST_TEXT_WEIGHT * zscore(evidence.best_text)
+        + LEXICAL_WEIGHT * zscore(evidence.lexical)
     )
+    absolute = calibrated((evidence.centroid + evidence.best_text) / 2, evidence.similarity_range)
+    return (
+        ABSOLUTE_SHARE * absolute
+        + (1 - ABSOLUTE_SHARE) * np.clip(relative / RELATIVE_SPAN, 0.0, 1.0)
+    ).astype(np.float32)
 
 
 def order_by_value(
@@ -125,8 +96,8 @@ def order_by_value(
     """Final order: relevance, with value potential (1..5, scaled to 0..1) weighing `value_weight`
     and a small bonus per refinement the use case fits (`fits_of`: use case id -> count).
 
-    Only the relevant head of the list takes part, so a high-value but unrelated use case can
-    never be lifted above related ones.
+    `candidates` come ordered by relevance. Only the relevant head of the list takes part, so a
+    high-value but unrelated use case can never be lifted above related ones.
     """
     fits_of = fits_of or {}
     if not candidates:
@@ -152,7 +123,3 @@ def order_by_value(
         candidate.score = round((1 - value_weight) * candidate.relevance, 4)
     pool.sort(key=lambda c: (-c.score, -c.relevance, c.use_case_id))
     return (pool + rest)[:top_k]
-
-
-def is_low_confidence(candidates: list[Candidate]) -> bool:
-    return not candidates or candidates[0].relevance < LOW_CONFIDENCE_RELEVANCE

@@ -18,18 +18,24 @@ from matching import ranking
 from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.indexing import catalog_texts
-from matching.models import Submission, TextEmbedding
-from matching.text import BM25, detect_language, tokenize
+from matching.models import Submission
+from matching.text import BM25, SEGMENT_CHARACTERS, detect_language, split_segments
 from providers.services import record_appearances
+from usecases import vocabularies
 from usecases.models import Provider, UseCase, ValuePotential
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 5000
+# Fewer words than this are matched but always answered low_confidence: too little to go on.
 MIN_WORDS = 3
 MAX_TOP_K = 50
 MATCHED_ON_PER_RESULT = 2
 DENSE_CANDIDATES = 1000
+# Several problems in one description: neither problem's best use case may be among the other's
+# first GROUP_DISTINCT_RANKS (the relevance each part needs is calibrated per model).
+GROUP_DISTINCT_RANKS = 8
+GROUP_RESULTS = 3
 
 
 class InvalidQuery(ValueError):
@@ -55,11 +61,6 @@ def clean_problem_text(text: str) -> str:
             _("Please shorten your description to %(limit)d characters at most (now %(length)d).")
             % {"limit": MAX_TEXT_LENGTH, "length": len(cleaned)},
         )
-    if len(cleaned.split()) < MIN_WORDS:
-        raise InvalidQuery(
-            "text",
-            _("Please describe your problem in at least %(count)d words.") % {"count": MIN_WORDS},
-        )
     return cleaned
 
 
@@ -68,7 +69,7 @@ class MatchRequest:
     text: str
     top_k: int = 5
     language: str | None = None
-    goal: str = "balanced"
+    goal: str = vocabularies.DEFAULT_GOAL
     value_weight: float | None = None
     store: bool = True
     # Optional refinements from the start page: they lift fitting use cases a little and filter
@@ -84,6 +85,8 @@ class MatchResult:
     language: str
     low_confidence: bool
     results: list[dict[str, Any]]
+    # One entry per problem when the description names several: {text, results}.
+    groups: list[dict[str, Any]]
     model_name: str
     index_version: int
 
@@ -93,7 +96,83 @@ class MatchResult:
             "language": self.language,
             "low_confidence": self.low_confidence,
             "results": self.results,
+            "groups": self.groups,
         }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A use case's current texts, ranked in place of what the index serves for it (preview)."""
+
+    use_case_id: int
+    texts: list[str]
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """One problem of a description that names several, with the use cases for it."""
+
+    text: str
+    candidates: list[ranking.Candidate]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every indexed use case for one description, most relevant first."""
+
+    language: str
+    model_name: str
+    index_version: int
+    candidates: list[ranking.Candidate]
+    groups: list[ProblemGroup]
+    low_confidence: bool
+
+
+def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
+    """The one matching pipeline behind the API, the pages, the admin preview and `make
+    evaluate`: encode the description (and its parts, when it has several), score every use
+    case by centroid, best text and BM25, and find separate problems.
+
+    Raises IndexUnavailable when there is no index, or when the served one was built by another
+    model than the configured one (its vectors cannot be compared with the query's).
+    """
+    snapshot = store.current()
+    part = snapshot.part(language)
+    if part.model_name != model_name_for(language):
+        store.request_refresh()
+        raise IndexUnavailable(
+            f"index v{snapshot.version} for '{language}' was built by {part.model_name}, "
+            f"the configured model is {model_name_for(language)}; re-embedding"
+        )
+    encoder = get_encoder(language)
+    segments = split_segments(text)
+    # Each part reaches the encoder cut to SEGMENT_CHARACTERS (and the whole text to the model's
+    # max_characters): a 5,000-character text costs at most a few short encoder passes.
+    inputs = [text, *segments] if len(segments) > 1 else [text]
+    vectors = encoder.encode_queries([inputs[0], *(s[:SEGMENT_CHARACTERS] for s in inputs[1:])])
+    scored = [
+        _score(part, vector, piece, encoder.spec.similarity_range, draft)
+        for vector, piece in zip(vectors, inputs, strict=True)
+    ]
+    use_case_ids = scored[0].use_case_ids
+    relevances = [ranking.relevance(evidence) for evidence in scored]
+    groups = _problem_groups(
+        segments, relevances[1:], use_case_ids, encoder.spec.problem_min_relevance
+    )
+    merged = np.max([relevances[0], *(g.relevance for g in groups)], axis=0)
+    hits = _hits_by_use_case(scored[0])
+    candidates = _candidates(use_case_ids, merged, hits)
+    return Ranking(
+        language=language,
+        model_name=part.model_name,
+        index_version=snapshot.version,
+        candidates=candidates,
+        groups=[ProblemGroup(g.text, _candidates(use_case_ids, g.relevance, hits)) for g in groups],
+        low_confidence=len(text.split()) < MIN_WORDS
+        or not candidates
+        or candidates[0].relevance < encoder.spec.low_confidence_below,
+    )
 
 
 def match(request: MatchRequest) -> MatchResult:
@@ -101,7 +180,7 @@ def match(request: MatchRequest) -> MatchResult:
     text = clean_problem_text(request.text)
     if not 1 <= request.top_k <= MAX_TOP_K:
         raise InvalidQuery("top_k", _("Choose between 1 and %(max)d results.") % {"max": MAX_TOP_K})
-    if request.goal not in ranking.GOALS:
+    if request.goal not in vocabularies.GOALS:
         raise InvalidQuery("goal", _("Unknown goal."))
     language = request.language or detect_language(text)
     value_weight = (
@@ -109,33 +188,30 @@ def match(request: MatchRequest) -> MatchResult:
         if request.value_weight is None
         else request.value_weight
     )
-
-    snapshot = store.current()
-    part = snapshot.part(language)
-    encoder = get_encoder(language)
-    query_vector = encoder.encode_queries([text])
-    rows, similarities = _dense_hits(part, query_vector)
-    candidates = ranking.combine(
-        rows,
-        similarities,
-        part.lexical.scores(tokenize(text, language)),
-        part.use_case_of_row,
-        similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
-    )
-
+    ranked = rank(text, language)
     listed = published_catalog.entries()
-    candidates, ordered, fits = _order(candidates, listed, request, value_weight)
-    with translation.override(language):
-        results = [
-            _result(rank, c, listed[c.use_case_id], part.rows.texts, fits, request.company_size)
-            for rank, c in enumerate(ordered, start=1)
+    listed_by_slug = {entry.use_case.slug: entry for entry in listed.values()}
+    texts = store.current().part(language).rows.texts
+
+    def shown(candidates: list[ranking.Candidate], top_k: int) -> list[dict[str, Any]]:
+        ordered, fits = _order(candidates, listed, request, value_weight, top_k)
+        return [
+            _result(position, c, listed[c.use_case_id], texts, fits, request.company_size)
+            for position, c in enumerate(ordered, start=1)
         ]
-    low_confidence = ranking.is_low_confidence(candidates)
+
+    with translation.override(language):
+        results = shown(ranked.candidates, request.top_k)
+        groups = [
+            {"text": group.text, "results": shown(group.candidates, GROUP_RESULTS)}
+            for group in ranked.groups
+        ]
+    shown_use_cases = {listed_by_slug[r["use_case"]["slug"]] for r in results}
     record_appearances(
         {
-            (provider.pk, c.use_case_id)
-            for c in ordered
-            for provider in listed[c.use_case_id].providers
+            (provider.pk, entry.use_case.pk)
+            for entry in shown_use_cases
+            for provider in entry.providers
             if provider.serves(request.company_size)
         }
     )
@@ -148,17 +224,24 @@ def match(request: MatchRequest) -> MatchResult:
             goal=request.goal,
             value_weight=value_weight,
             top_k=request.top_k,
-            low_confidence=low_confidence,
+            low_confidence=ranked.low_confidence,
             industry=request.industry,
             company_size=request.company_size,
             business_function=request.business_function,
             results=results,
-            model_name=part.model_name,
-            index_version=snapshot.version,
+            groups=groups,
+            model_name=ranked.model_name,
+            index_version=ranked.index_version,
         )
         query_id = str(submission.pk)
     return MatchResult(
-        query_id, language, low_confidence, results, part.model_name, snapshot.version
+        query_id,
+        language,
+        ranked.low_confidence,
+        results,
+        groups,
+        ranked.model_name,
+        ranked.index_version,
     )
 
 
@@ -173,11 +256,125 @@ def delete_expired_submissions() -> int:
     return count
 
 
-def _dense_hits(part: LanguageIndex, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and cosine similarities of the served texts closest to the query."""
-    similarities, rows = part.index.search(query_vector, min(DENSE_CANDIDATES, part.size))
+def _score(
+    part: LanguageIndex,
+    vector: np.ndarray,
+    text: str,
+    similarity_range: tuple[float, float],
+    draft: Draft | None,
+) -> ranking.Evidence:
+    """Per use case of the index: centroid similarity, best text similarity, BM25."""
+    similarities, rows = part.search(vector[np.newaxis, :], DENSE_CANDIDATES)
     found = rows[0] >= 0  # FAISS pads with -1 when it finds fewer than asked
-    return rows[0][found], similarities[0][found]
+    rows, similarities = rows[0][found], similarities[0][found]
+    use_case_ids = part.use_case_ids
+    centroids = part.centroids
+    documents = part.documents
+    positions = part.use_case_of_row[rows]
+    if draft is not None:
+        # Rank the draft's current texts in place of the served ones (or as a new use case).
+        own = np.flatnonzero(use_case_ids == draft.use_case_id)
+        if own.size:
+            keep = positions != own[0]
+            rows, similarities, positions = rows[keep], similarities[keep], positions[keep]
+            slot = int(own[0])
+        else:
+            slot = len(use_case_ids)
+            use_case_ids = np.append(use_case_ids, draft.use_case_id)
+            centroids = np.vstack([centroids, np.zeros((1, centroids.shape[1]), np.float32)])
+            documents = [*documents, []]
+        centre = draft.vectors.mean(axis=0)
+        centroids = centroids.copy()
+        centroids[slot] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+        documents = [*documents]
+        documents[slot] = [t for own_text in draft.texts for t in part.tokenize(own_text)]
+        positions = np.append(positions, np.full(len(draft.texts), slot))
+        rows = np.append(rows, np.full(len(draft.texts), -1))
+        similarities = np.append(similarities, draft.vectors @ vector)
+        lexical = BM25(documents).scores(part.tokenize(text))
+    else:
+        lexical = part.lexical.scores(part.tokenize(text))
+    floor = float(similarities.min()) if similarities.size else 0.0
+    best_text = np.full(len(use_case_ids), floor, dtype=np.float32)
+    np.maximum.at(best_text, positions, similarities)
+    return ranking.Evidence(
+        use_case_ids=use_case_ids,
+        centroid=centroids @ vector,
+        best_text=best_text,
+        lexical=lexical,
+        similarity_range=similarity_range,
+        hits=(positions, rows, similarities),
+    )
+
+
+def _hits_by_use_case(evidence: ranking.Evidence) -> dict[int, list[int]]:
+    """Per use case position, its served text rows closest to the whole description."""
+    positions, rows, similarities = evidence.hits
+    order = np.argsort(-similarities, kind="stable")
+    hits: dict[int, list[int]] = {}
+    for position, row in zip(positions[order], rows[order], strict=True):
+        if row >= 0:  # -1: a draft's own text, which the index does not serve
+            hits.setdefault(int(position), []).append(int(row))
+    return hits
+
+
+def _candidates(
+    use_case_ids: np.ndarray, relevance: np.ndarray, hits: dict[int, list[int]]
+) -> list[ranking.Candidate]:
+    order = np.lexsort((use_case_ids, -relevance))
+    return [
+        ranking.Candidate(
+            int(use_case_ids[i]),
+            relevance=round(float(relevance[i]), 4),
+            evidence=hits.get(int(i), [])[:MATCHED_ON_PER_RESULT],
+        )
+        for i in order
+    ]
+
+
+@dataclass(frozen=True)
+class _Group:
+    text: str
+    relevance: np.ndarray
+
+
+def _problem_groups(
+    segments: list[str],
+    relevances: list[np.ndarray],
+    use_case_ids: np.ndarray,
+    min_relevance: float,
+) -> list[_Group]:
+    """The description's separate problems, when its parts match different areas strongly.
+
+    A part counts when its best use case reaches `min_relevance`; parts whose best use
+    cases are of one cluster form one problem. Two problems are only reported when neither's
+    best use case is among the other's first few: one problem told in several sentences
+    is never split.
+    """
+    if len(segments) < 2:
+        return []
+    cluster_of = published_catalog.cluster_of()
+    clusters: dict[str, list[int]] = {}
+    for index, relevance in enumerate(relevances):
+        top = int(np.argmax(relevance))
+        cluster = cluster_of.get(int(use_case_ids[top]))
+        if relevance[top] >= min_relevance and cluster is not None:
+            clusters.setdefault(cluster, []).append(index)
+    if len(clusters) < 2:
+        return []
+    groups = [
+        _Group(
+            " ".join(segments[i] for i in members),
+            np.max([relevances[i] for i in members], axis=0),
+        )
+        for members in clusters.values()
+    ]
+    for a in groups:
+        for b in groups:
+            close_to_b = np.argsort(-b.relevance)[:GROUP_DISTINCT_RANKS]
+            if a is not b and int(np.argmax(a.relevance)) in close_to_b:
+                return []
+    return groups
 
 
 def _order(
@@ -185,20 +382,21 @@ def _order(
     listed: dict[int, Listed],
     request: MatchRequest,
     value_weight: float,
-) -> tuple[list[ranking.Candidate], list[ranking.Candidate], dict[int, dict[str, bool]]]:
-    """The listed candidates by relevance, the final top_k order, and each one's fits."""
+    top_k: int,
+) -> tuple[list[ranking.Candidate], dict[int, dict[str, bool]]]:
+    """The final top_k order of the listed candidates, and each considered one's fits."""
     candidates = [c for c in candidates if c.use_case_id in listed]
-    considered = [c.use_case_id for c in candidates[: request.top_k * 4]]
+    considered = [c.use_case_id for c in candidates[: top_k * 4]]
     fits = {pk: _fits(listed[pk].use_case, request) for pk in considered}
     values = {pk: listed[pk].potential.for_goal(request.goal) for pk in considered}
     ordered = ranking.order_by_value(
         candidates,
         values,
         value_weight=value_weight,
-        top_k=request.top_k,
+        top_k=top_k,
         fits_of={pk: sum(fit.values()) for pk, fit in fits.items()},
     )
-    return candidates, ordered, fits
+    return ordered, fits
 
 
 @dataclass(frozen=True)
@@ -206,7 +404,7 @@ class PreviewRank:
     """Where a use case would rank for a problem if it were published with its current texts."""
 
     language: str
-    rank: int | None  # None: none of its texts relates to the problem at all
+    rank: int | None  # None: it is not among the ranked use cases
     competing: int  # published use cases it was ranked among
     relevance: float | None
     low_confidence: bool
@@ -216,75 +414,49 @@ class PreviewRank:
 def preview_rank(use_case: UseCase, text: str, *, shown: int = 5) -> PreviewRank:
     """Rank a draft (or an edited use case) among the published catalog for a test problem.
 
-    Its texts are embedded now with the configured encoders and searched next to the served
-    index, through the same scoring and ordering as `match`; nothing is stored and the served
-    index is left as it is. A published use case is ranked with its current texts instead of
-    the served ones.
+    Its texts are embedded now with the configured encoder and ranked in place of what the index
+    serves for it, through the same `rank` and ordering as `match`; nothing is stored and the
+    served index is left as it is.
     """
     text = clean_problem_text(text)
     language = detect_language(text)
-    part = store.current().part(language)
-    encoder = get_encoder(language)
-    query_vector = encoder.encode_queries([text])
     own_texts = [t.text for t in catalog_texts(use_case) if t.language == language]
-    own_vectors = (
-        encoder.encode_passages(own_texts, batch_size=settings.EMBEDDING_BATCH_SIZE)
-        if own_texts
-        else np.zeros((0, query_vector.shape[1]), dtype=np.float32)
+    if not own_texts:
+        raise InvalidQuery("text", _("This use case has no texts in this language yet."))
+    vectors = get_encoder(language).encode_passages(
+        own_texts, batch_size=settings.EMBEDDING_BATCH_SIZE
     )
-
-    rows, similarities = _dense_hits(part, query_vector)
-    served_elsewhere = part.use_case_of_row[rows] != use_case.pk
-    own_rows = np.arange(part.size, part.size + len(own_texts))
-    rows = np.concatenate([rows[served_elsewhere], own_rows])
-    similarities = np.concatenate([similarities[served_elsewhere], own_vectors @ query_vector[0]])
-    use_case_of_row = np.concatenate(
-        [part.use_case_of_row, np.full(len(own_texts), use_case.pk, dtype=np.int64)]
-    )
-    # BM25 over the served texts plus the use case's own, as one index would hold them; its
-    # served rows (if published) must not count, they are replaced by the current texts.
-    lexical = BM25([tokenize(t, language) for t in [*part.rows.texts, *own_texts]]).scores(
-        tokenize(text, language)
-    )
-    lexical[: part.size][part.use_case_of_row == use_case.pk] = 0
-    candidates = ranking.combine(
-        rows,
-        similarities,
-        lexical,
-        use_case_of_row,
-        similarity_range=(encoder.similarity_floor, encoder.similarity_ceiling),
-    )
-
+    ranked = rank(text, language, draft=Draft(use_case.pk, own_texts, vectors))
     listed = {pk: entry for pk, entry in published_catalog.entries().items() if pk != use_case.pk}
     listed[use_case.pk] = Listed(use_case, use_case.value_potential, ())
     request = MatchRequest(text, top_k=len(listed), language=language, store=False)
-    candidates, ordered = _order(candidates, listed, request, settings.MATCH_DEFAULT_VALUE_WEIGHT)[
-        :2
-    ]
+    ordered, _fits = _order(
+        ranked.candidates, listed, request, settings.MATCH_DEFAULT_VALUE_WEIGHT, len(listed)
+    )
     position = next((i for i, c in enumerate(ordered) if c.use_case_id == use_case.pk), None)
     with translation.override(language):
         ahead = [
             {
-                "rank": rank,
+                "rank": rank_number,
                 "title": listed[c.use_case_id].use_case.title,
                 "relevance": round(c.relevance, 2),
                 "is_previewed": c.use_case_id == use_case.pk,
             }
-            for rank, c in enumerate(ordered[: max(shown, (position or 0) + 1)], start=1)
+            for rank_number, c in enumerate(ordered[: max(shown, (position or 0) + 1)], start=1)
         ]
     return PreviewRank(
         language=language,
         rank=None if position is None else position + 1,
         competing=len(listed) - 1,
         relevance=None if position is None else round(ordered[position].relevance, 2),
-        low_confidence=ranking.is_low_confidence(candidates),
+        low_confidence=ranked.low_confidence,
         ahead=ahead,
     )
 
 
 def warm_up() -> None:
     """Load both encoders and the current index now, so the first company does not wait."""
-    for language in ("en", "de"):
+    for language in vocabularies.LANGUAGES:
         get_encoder(language).encode_queries(["warm up"])
     try:
         store.current()
@@ -293,32 +465,18 @@ def warm_up() -> None:
 
 
 def related_use_cases(use_case: UseCase, language: str, count: int = 4) -> list[int]:
-    """Ids of the published use cases whose texts lie closest to this one's, most similar first.
-
-    The use case is represented by the mean of its stored vectors in `language`; without an
-    index (or vectors) there is simply nothing related to show.
-    """
-    vectors = [
-        row.as_array()
-        for row in TextEmbedding.objects.filter(
-            use_case=use_case, language=language, model_name=model_name_for(language)
-        ).only("vector")
-    ]
+    """Ids of the published use cases whose texts as a whole (their centroids) lie closest to
+    this one's, most similar first; nothing without an index or when it is not indexed."""
     try:
         part = store.current().part(language)
     except IndexUnavailable:
         return []
-    if not vectors:
+    own = np.flatnonzero(part.use_case_ids == use_case.pk)
+    if not own.size:
         return []
-    centre = np.mean(vectors, axis=0, keepdims=True).astype(np.float32)
-    centre /= np.linalg.norm(centre)
-    similarities, rows = part.index.search(centre, min(part.size, 200))
-    best: dict[int, float] = {}
-    for row, similarity in zip(rows[0], similarities[0], strict=True):
-        other = part.rows.use_case_ids[row] if row >= 0 else use_case.pk
-        if other != use_case.pk and other not in best:
-            best[other] = float(similarity)
-    return list(best)[:count]
+    similarities = part.centroids @ part.centroids[own[0]]
+    similarities[own[0]] = -np.inf
+    return [int(part.use_case_ids[i]) for i in np.argsort(-similarities)[:count]]
 
 
 @dataclass(frozen=True)
@@ -356,6 +514,10 @@ class PublishedCatalog:
                 self._loaded_at = now
             return self._entries
 
+    def cluster_of(self) -> dict[int, str]:
+        """Use case id -> cluster slug of the published use cases."""
+        return {pk: entry.use_case.cluster.slug for pk, entry in self.entries().items()}
+
 
 published_catalog = PublishedCatalog()
 
@@ -391,12 +553,12 @@ def reorder(results: list[dict[str, Any]], goal: str, value_weight: float) -> li
 
 
 def _goal_value(potential: dict[str, Any], goal: str) -> float | None:
-    return potential["overall"] if goal == "balanced" else potential[goal]
+    return potential["overall"] if goal == vocabularies.DEFAULT_GOAL else potential[goal]
 
 
 def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
-    """The catalog texts closest to the query, best first."""
-    return [texts[row] for row in candidate.evidence_rows()[:MATCHED_ON_PER_RESULT]]
+    """The use case's catalog texts closest to the query, best first."""
+    return [texts[row] for row in candidate.evidence]
 
 
 def _result(

@@ -1,4 +1,5 @@
-"""Language detection, sentence splitting and a BM25 lexical index with German/English stemming."""
+"""Language detection, sentence splitting, segmentation, German decompounding and a BM25 lexical
+index with German/English stemming."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import snowballstemmer
@@ -72,16 +74,112 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text.strip()) if s.strip()]
 
 
+# Parts of a description that are matched on their own to find several problems in one text.
+MAX_SEGMENTS = 4
+# A segment shorter than this is joined to its neighbour: alone it rarely names a problem.
+MIN_SEGMENT_WORDS = 6
+# Characters of one segment that reach the encoder; bounds the cost of long descriptions.
+SEGMENT_CHARACTERS = 500
+_LINE_BREAKS = re.compile(r"\s*\n\s*\n\s*|\s*\n\s*(?=[-*•\d])")
+
+
+def split_segments(text: str) -> list[str]:
+    """The description as at most MAX_SEGMENTS consecutive parts (sentences, bullets,
+    paragraphs), each at least MIN_SEGMENT_WORDS words unless the text is shorter."""
+    pieces = [
+        sentence
+        for block in _LINE_BREAKS.split(text.strip())
+        for sentence in split_sentences(block.lstrip("-*• "))
+    ]
+    segments: list[str] = []
+    for piece in pieces:
+        if segments and len(segments[-1].split()) < MIN_SEGMENT_WORDS:
+            segments[-1] = f"{segments[-1]} {piece}"
+        else:
+            segments.append(piece)
+    if len(segments) > 1 and len(segments[-1].split()) < MIN_SEGMENT_WORDS:
+        segments[-2:] = [f"{segments[-2]} {segments[-1]}"]
+    while len(segments) > MAX_SEGMENTS:
+        # Join the shortest neighbouring pair, so long texts keep their natural breaks.
+        lengths = [len(a) + len(b) for a, b in pairwise(segments)]
+        i = lengths.index(min(lengths))
+        segments[i : i + 2] = [f"{segments[i]} {segments[i + 1]}"]
+    return segments
+
+
 @lru_cache(maxsize=2)
 def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("german" if language == "de" else "english")
 
 
-def tokenize(text: str, language: str) -> list[str]:
-    """Lower-cased stems without stopwords, for BM25."""
+def tokenize(text: str, language: str, decompounder: Decompounder | None = None) -> list[str]:
+    """Lower-cased stems without stopwords, for BM25; with a decompounder, the known parts of
+    compound words are added next to the word itself."""
     stopwords = STOPWORDS.get(language, STOPWORDS["en"])
     words = [w for w in (m.lower() for m in WORD.findall(text)) if w not in stopwords]
+    if decompounder is not None:
+        words = [part for word in words for part in (word, *decompounder.parts(word))]
     return _stemmer(language).stemWords(words)
+
+
+class Decompounder:
+    """Splits German compounds into the parts that the catalog itself uses as words.
+
+    "Spindelausfall" yields "ausfall" (the head) and "spindel" when the catalog has those words:
+    a part the catalog never uses could not match anyway, so its own vocabulary is the only
+    dictionary needed (a full German splitter is GPL-licensed and costs ~300 MB per process).
+    Linking elements (Fugen-s, -n, -en, -es, -e) are dropped from the modifier.
+    """
+
+    MIN_PART = 4
+    LINKS = ("s", "es", "n", "en", "e")
+
+    def __init__(self, texts: list[str], language: str) -> None:
+        stopwords = STOPWORDS.get(language, STOPWORDS["en"])
+        words = {
+            w
+            for text in texts
+            for w in (m.lower() for m in WORD.findall(text))
+            if len(w) >= self.MIN_PART and w not in stopwords
+        }
+        self._stemmer = _stemmer(language)
+        self._stopwords = stopwords
+        self._words = frozenset(words)
+        self._stems = frozenset(self._stemmer.stemWords(sorted(words)))
+        self.parts = lru_cache(maxsize=20_000)(self._parts)
+
+    def _known(self, piece: str) -> bool:
+        return (
+            len(piece) >= self.MIN_PART
+            and piece not in self._stopwords
+            and (piece in self._words or self._stemmer.stemWord(piece) in self._stems)
+        )
+
+    def _parts(self, word: str) -> tuple[str, ...]:
+        """The longest known head and the longest known modifier of `word`, if any."""
+        if len(word) < 2 * self.MIN_PART:
+            return ()
+        parts = []
+        for start in range(self.MIN_PART, len(word) - self.MIN_PART + 1):
+            if self._known(word[start:]):
+                parts.append(word[start:])
+                break
+        # The longest modifier that is a catalog word as written wins over one that only
+        # shares a stem ("rechnungse" -> "rechnungs" shares the stem of "rechnung").
+        modifiers = [
+            form
+            for end in range(len(word) - self.MIN_PART, self.MIN_PART - 1, -1)
+            for form in (
+                word[:end],
+                *(word[: end - len(link)] for link in self.LINKS if word[:end].endswith(link)),
+            )
+        ]
+        modifier = next((f for f in modifiers if f in self._words), None) or next(
+            (f for f in modifiers if self._known(f)), None
+        )
+        if modifier:
+            parts.append(modifier)
+        return tuple(parts)
 
 
 class BM25:

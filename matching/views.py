@@ -40,7 +40,7 @@ def example_problems() -> list[str]:
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         example = request.GET.get("example", "")
-        initial = {"goal": "balanced"}
+        initial = {"goal": vocabularies.DEFAULT_GOAL}
         if example.isdigit() and int(example) < len(example_problems()):
             initial["text"] = example_problems()[int(example)]
         return _start_page(request, ProblemForm(initial=initial))

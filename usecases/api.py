@@ -8,9 +8,9 @@ from ninja import Query, Router, Schema
 
 from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, Provider, UseCase
 from usecases.schemas import ClusterOut, ErrorOut, UseCaseDetailOut, UseCaseSummaryOut
+from usecases.vocabularies import LANGUAGES
 
 router = Router(tags=["catalog"])
-SUPPORTED_LANGUAGES = ("en", "de")
 
 
 class LanguageQuery(Schema):
@@ -21,12 +21,12 @@ def requested_language(request: HttpRequest, explicit: str | None) -> str:
     """`?lang=` wins, then the Accept-Language header; English when neither names de or en."""
     if explicit:
         code = explicit.strip().lower()[:2]
-        if code in SUPPORTED_LANGUAGES:
+        if code in LANGUAGES:
             return code
     header = request.headers.get("Accept-Language", "")
     for accepted, _quality in translation.trans_real.parse_accept_lang_header(header):
         code = accepted.lower()[:2]
-        if code in SUPPORTED_LANGUAGES:
+        if code in LANGUAGES:
             return code
     return "en"
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from usecases.models import UseCase, UseCaseChange
-from usecases.services import LANGUAGES
+from usecases.models import ProblemStatement, UseCase, UseCaseChange
+from usecases.vocabularies import LANGUAGES
 
 PUBLISH_PERMISSION = "usecases.publish_usecase"
 # The fields an editor writes, which the change history records and import and export carry;
@@ -59,6 +59,35 @@ def change_status(use_case: UseCase, status: str, user: User) -> UseCase:
         use_case.save()
         record_change(use_case, before, user, UseCaseChange.Source.STATUS)
     return use_case
+
+
+def add_problem_statement(
+    use_case: UseCase, language: str, text: str, user: User
+) -> ProblemStatement:
+    """Add a company's own words as a problem statement of `use_case` ("teach the matcher").
+
+    The statement is recorded in the change history; saving it marks the use case stale, so it
+    is embedded right after the commit. Changing a published use case changes what companies
+    are shown, so that needs the publish permission.
+    """
+    if not user.has_perm("usecases.change_usecase"):
+        raise TransitionRefused(_("You may not change use cases."))
+    if use_case.status == UseCase.Status.PUBLISHED and not user.has_perm(PUBLISH_PERMISSION):
+        raise TransitionRefused(_("Only editors allowed to publish may do this."))
+    text = " ".join(text.split())
+    if use_case.problem_statements.filter(language=language, text=text).exists():
+        raise TransitionRefused(_("This use case already has this problem statement."))
+    before = snapshot(use_case)
+    with transaction.atomic():
+        last = use_case.problem_statements.filter(language=language).order_by("-position").first()
+        statement = ProblemStatement.objects.create(
+            use_case=use_case,
+            language=language,
+            text=text,
+            position=(last.position + 1) if last else 0,
+        )
+        record_change(use_case, before, user, UseCaseChange.Source.QUERY)
+    return statement
 
 
 def snapshot(use_case: UseCase) -> dict[str, Any]:

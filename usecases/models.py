@@ -81,7 +81,7 @@ class ValuePotential:
 
     def for_goal(self, goal: str) -> float | None:
         """The mean that matters for a company's goal; `balanced` is the overall mean."""
-        return self.overall if goal == "balanced" else getattr(self, goal)
+        return self.overall if goal == vocabularies.DEFAULT_GOAL else getattr(self, goal)
 
 
 class UseCaseQuerySet(models.QuerySet["UseCase"]):
@@ -231,6 +231,7 @@ class UseCaseChange(models.Model):
         ADMIN = "admin", _("Admin form")
         IMPORT = "import", _("Import")
         STATUS = "status", _("Status change")
+        QUERY = "query", _("From a company query")
 
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(

@@ -16,7 +16,7 @@ from import_export import fields, resources, widgets
 
 from usecases.curation import EDITORIAL_FIELDS, PUBLISH_PERMISSION, record_change, snapshot
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase, UseCaseChange
-from usecases.services import LANGUAGES
+from usecases.vocabularies import LANGUAGES
 
 
 def translated(*names: str) -> tuple[str, ...]:

@@ -19,9 +19,9 @@ from django.db import models, transaction
 
 from usecases import vocabularies
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+from usecases.vocabularies import LANGUAGES
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
-LANGUAGES = ("en", "de")
 MIN_PROBLEM_STATEMENTS = 3
 CLUSTER_SLUGS = (
     "predictive-maintenance",

@@ -3,18 +3,19 @@ from __future__ import annotations
 from modeltranslation.translator import TranslationOptions, register
 
 from usecases.models import Cluster, ExpertAssessment, Provider, UseCase
+from usecases.vocabularies import LANGUAGES
 
 
 @register(Cluster)
 class ClusterTranslation(TranslationOptions):
     fields = ("name", "description")
-    required_languages = ("en", "de")
+    required_languages = LANGUAGES
 
 
 @register(UseCase)
 class UseCaseTranslation(TranslationOptions):
     fields = ("title", "summary", "description", "data_needed")
-    required_languages = ("en", "de")
+    required_languages = LANGUAGES
 
 
 @register(ExpertAssessment)

@@ -6,9 +6,22 @@ instead of in the message catalogs.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import get_language
 
 Vocabulary = dict[str, tuple[str, str]]
+
+# The catalog's languages (every text exists in each), from the site's LANGUAGES setting.
+LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+
+# What a company wants most from a use case; "balanced" weighs the three value dimensions alike.
+GOALS: Vocabulary = {
+    "balanced": ("Balanced", "Ausgewogen"),
+    "cost_reduction": ("Reduce costs", "Kosten senken"),
+    "revenue": ("Increase revenue", "Umsatz steigern"),
+    "company_value": ("Increase company value", "Unternehmenswert steigern"),
+}
+DEFAULT_GOAL = "balanced"
 
 BUSINESS_FUNCTIONS: Vocabulary = {
     "production": ("Production", "Produktion"),

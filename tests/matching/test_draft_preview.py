@@ -95,8 +95,8 @@ def test_the_admin_page_shows_the_rank_and_refuses_an_empty_problem(admin_client
     assert empty.status_code == 400
     assert "Please describe your business problem." in empty.content.decode()
 
-    german = admin_client.get(url, {"problem": "zu kurz"}, HTTP_ACCEPT_LANGUAGE="de")
+    german = admin_client.get(url, {"problem": "   "}, HTTP_ACCEPT_LANGUAGE="de")
     assert german.status_code == 400
-    assert "mindestens 3 Wörtern" in german.content.decode()
+    assert "Bitte beschreiben Sie Ihr geschäftliches Problem." in german.content.decode()
     change_page = admin_client.get(f"/admin/usecases/usecase/{beehive_draft.pk}/change/")
     assert 'id="try-a-problem"' in change_page.content.decode()

@@ -109,7 +109,7 @@ def test_a_model_change_reencodes_every_text_of_that_language(catalog, counted_e
             "model_name", flat=True
         )
     ) == {english_model}
-    assert load_encoder(english_model).dimensions == 384
+    assert load_encoder(english_model).encode_queries(["probe"]).shape == (1, 384)
 
 
 def test_an_edit_saved_like_the_admin_does_reaches_the_ranking_at_once(

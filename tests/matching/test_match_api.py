@@ -122,7 +122,6 @@ def test_an_explicit_language_wins_over_detection(client, catalog):
     [
         ({"text": ""}, "text"),
         ({"text": "   \n\t  "}, "text"),
-        ({"text": "machines break"}, "text"),
         ({"text": "word " * 1001}, "text"),
         ({"text": 42}, "text"),
         ({"text": ["a", "b", "c"]}, "text"),
@@ -138,7 +137,6 @@ def test_an_explicit_language_wins_over_detection(client, catalog):
     ids=[
         "empty",
         "whitespace",
-        "two-words",
         "too-long",
         "number",
         "list",
@@ -163,11 +161,11 @@ def test_bad_input_is_rejected_naming_the_field_and_stores_nothing(client, paylo
 
 
 def test_validation_messages_speak_the_users_language(client):
-    german = post(client, {"text": "kaputt"}, HTTP_ACCEPT_LANGUAGE="de").json()
-    english = post(client, {"text": "broken"}).json()
+    german = post(client, {"text": "  "}, HTTP_ACCEPT_LANGUAGE="de").json()
+    english = post(client, {"text": "  "}).json()
 
-    assert german["errors"][0]["message"] != english["errors"][0]["message"]
-    assert "Wörter" in german["errors"][0]["message"]
+    assert english["errors"][0]["message"] == "Please describe your business problem."
+    assert german["errors"][0]["message"] == "Bitte beschreiben Sie Ihr geschäftliches Problem."
 
 
 def test_malformed_json_is_a_client_error(client):

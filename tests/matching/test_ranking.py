@@ -8,52 +8,58 @@ import pytest
 from matching import ranking
 
 RANGE = (0.15, 0.70)
+NO_HITS = (np.array([], int), np.array([], int), np.array([], np.float32))
 
 
-def combine(dense: list[tuple[int, float]], lexical: dict[int, float], use_case_of_row: list[int]):
-    """ranking.combine from hand-written hits: (row, similarity) pairs and row -> BM25 score."""
-    rows = np.array([row for row, _ in dense], dtype=np.int64)
-    similarities = np.array([similarity for _, similarity in dense], dtype=np.float32)
-    scores = np.zeros(len(use_case_of_row), dtype=np.float32)
-    for row, score in lexical.items():
-        scores[row] = score
-    return ranking.combine(
-        rows, similarities, scores, np.array(use_case_of_row), similarity_range=RANGE
+def evidence(centroid, best_text, lexical) -> ranking.Evidence:
+    return ranking.Evidence(
+        use_case_ids=np.arange(len(centroid)),
+        centroid=np.array(centroid, np.float32),
+        best_text=np.array(best_text, np.float32),
+        lexical=np.array(lexical, np.float32),
+        similarity_range=RANGE,
+        hits=NO_HITS,
     )
 
 
-def test_a_use_case_scores_its_best_text_and_some_of_its_second_best():
-    candidates = combine([(0, 0.70), (1, 0.60), (2, 0.65)], {}, use_case_of_row=[10, 10, 20])
-
-    by_id = {c.use_case_id: c for c in candidates}
-    assert by_id[10].dense == pytest.approx(0.6 * 0.70 + 0.4 * 0.60)
-    assert by_id[20].dense == pytest.approx(0.65)
-    assert by_id[10].evidence_rows() == [0, 1]
+def test_zscore_centres_and_scales_and_is_zero_when_nothing_varies():
+    z = ranking.zscore(np.array([1.0, 2.0, 3.0]))
+    assert z.mean() == pytest.approx(0.0, abs=1e-6)
+    assert z.std() == pytest.approx(1.0)
+    assert not ranking.zscore(np.array([0.4, 0.4])).any()
 
 
-def test_relevance_is_a_readable_share_between_unrelated_and_identical():
-    assert ranking.dense_relevance(0.15, RANGE) == 0.0
-    assert ranking.dense_relevance(0.70, RANGE) == 1.0
-    assert ranking.dense_relevance(0.425, RANGE) == pytest.approx(0.5)
-    assert ranking.dense_relevance(0.95, RANGE) == 1.0
+def test_similarity_is_calibrated_to_the_encoders_range_and_clipped():
+    mapped = ranking.calibrated(np.array([0.10, 0.15, 0.425, 0.70, 0.95]), RANGE)
+    assert mapped.tolist() == pytest.approx([0.0, 0.0, 0.5, 1.0, 1.0])
 
 
-def test_exact_terms_lift_a_use_case_the_dense_search_ranks_lower():
-    dense = [(0, 0.50), (1, 0.48)]
-    without = combine(dense, {}, [10, 20])
-    with_terms = combine(dense, {1: 12.0}, [10, 20])
+def test_the_use_case_whose_texts_agree_beats_one_lucky_sentence():
+    # Use case 0: all its texts are close (centroid 0.60, best 0.62); use case 1: one sentence
+    # is closer (0.66) but the use case as a whole is not (centroid 0.35).
+    scores = ranking.relevance(
+        evidence([0.60, 0.35, 0.20, 0.22], [0.62, 0.66, 0.30, 0.31], [0, 0, 0, 0])
+    )
+    assert scores[0] > scores[1] > scores[2]
 
-    assert [c.use_case_id for c in without] == [10, 20]
-    assert [c.use_case_id for c in with_terms] == [20, 10]
+
+def test_exact_terms_decide_between_use_cases_equally_close_in_meaning():
+    scores = ranking.relevance(
+        evidence([0.50, 0.50, 0.20, 0.20], [0.55, 0.55, 0.30, 0.30], [0.0, 9.0, 0.0, 0.0])
+    )
+    assert scores[1] > scores[0]
 
 
-def test_weak_term_overlap_counts_less_than_strong_overlap():
-    weak = combine([], {0: 2.0}, [10])[0]
-    strong = combine([], {0: 20.0}, [10])[0]
-
-    assert weak.lexical == pytest.approx(2.0 / ranking.LEXICAL_SATURATION)
-    assert strong.lexical == 1.0
-    assert strong.evidence_rows() == [0]
+def test_an_unrelated_text_scores_low_although_one_use_case_is_relatively_best():
+    related = ranking.relevance(
+        evidence([0.62, 0.30, 0.25, 0.20], [0.68, 0.35, 0.30, 0.28], [12, 1, 0, 0])
+    )
+    unrelated = ranking.relevance(
+        evidence([0.18, 0.08, 0.06, 0.05], [0.25, 0.15, 0.14, 0.12], [0, 0, 0, 0])
+    )
+    assert related.max() > 0.7
+    assert unrelated.max() < 0.4
+    assert unrelated.argmax() == 0  # still the relatively best one
 
 
 def candidates(*relevances: float) -> list[ranking.Candidate]:
@@ -102,9 +108,3 @@ def test_use_cases_without_assessments_count_as_lowest_value():
         candidates(0.8, 0.8), {0: None, 1: 3.0}, value_weight=0.5, top_k=2
     )
     assert [c.use_case_id for c in ordered] == [1, 0]
-
-
-def test_low_confidence_when_the_best_relevance_is_weak_or_nothing_matched():
-    assert ranking.is_low_confidence([])
-    assert ranking.is_low_confidence(candidates(ranking.LOW_CONFIDENCE_RELEVANCE - 0.01))
-    assert not ranking.is_low_confidence(candidates(ranking.LOW_CONFIDENCE_RELEVANCE + 0.01))

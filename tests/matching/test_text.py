@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from matching.text import BM25, detect_language, split_sentences, tokenize
+from matching.text import (
+    BM25,
+    MAX_SEGMENTS,
+    Decompounder,
+    detect_language,
+    split_segments,
+    split_sentences,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +55,52 @@ def test_sentences_are_split_at_full_stops_before_capitals():
         "It reads invoices.",
         "It needs 50 examples. z.B. this stays.",
     ]
+
+
+CATALOG_WORDS = ["Die Spindel der Fräsmaschine", "Ein Ausfall kostet Geld", "Rechnung und Eingang"]
+
+
+def test_compounds_are_split_into_the_parts_the_catalog_uses():
+    splitter = Decompounder(CATALOG_WORDS, "de")
+
+    assert set(splitter.parts("spindelausfall")) == {"ausfall", "spindel"}
+    assert set(splitter.parts("rechnungseingang")) == {"eingang", "rechnung"}  # Fugen-s dropped
+    assert splitter.parts("kühlhausausfall") == ("ausfall",)  # "kühlhaus" is no catalog word
+    assert splitter.parts("geld") == ()  # too short to be a compound
+
+
+def test_a_decompounded_query_finds_the_document_with_the_separate_words():
+    splitter = Decompounder(CATALOG_WORDS, "de")
+    documents = [tokenize(t, "de", splitter) for t in CATALOG_WORDS]
+
+    plain = BM25(documents).scores(tokenize("Spindelausfall", "de"))
+    split = BM25(documents).scores(tokenize("Spindelausfall", "de", splitter))
+
+    assert not plain.any()
+    assert split.argmax() in (0, 1) and split[2] == 0
+
+
+def test_one_problem_in_one_sentence_is_one_segment():
+    assert split_segments("Our machines break down without warning.") == [
+        "Our machines break down without warning."
+    ]
+
+
+def test_short_sentences_join_their_neighbour_and_long_texts_keep_at_most_four_parts():
+    text = "Hi. We are a bakery with 40 staff. Our ovens fail often and we lose batches. " * 4
+    segments = split_segments(text)
+
+    assert len(segments) == MAX_SEGMENTS
+    assert all(len(segment.split()) >= 6 for segment in segments)
+    assert " ".join(segments).split() == text.split()
+
+
+def test_bullet_points_are_parts_of_their_own():
+    text = (
+        "Two things bother us:\n- supplier invoices are typed into the ERP by hand\n"
+        "- our forklifts nearly hit people in the warehouse every week"
+    )
+    segments = split_segments(text)
+
+    assert len(segments) == 2
+    assert segments[1].startswith("our forklifts")

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from matching.ranking import LOW_CONFIDENCE_RELEVANCE
+from matching.ranking import WEAK_FIT_BELOW
 from usecases import vocabularies
 from usecases.models import ValuePotential
 
@@ -52,7 +52,7 @@ def relevance_label(relevance: float) -> str:
         return _("Very good fit")
     if relevance >= 0.55:
         return _("Good fit")
-    if relevance >= LOW_CONFIDENCE_RELEVANCE:
+    if relevance >= WEAK_FIT_BELOW:
         return _("Possible fit")
     return _("Weak fit")
 

@@ -8,15 +8,20 @@ from matching.evaluation import evaluate
 
 
 class Command(BaseCommand):
-    help = "Print hit@1, hit@3 and MRR at cluster level for a TSV of 'slugs<TAB>query' lines."
+    help = (
+        "Print cluster-level hit@1, hit@3 and MRR of the matcher, the previous pipeline and BM25 "
+        "for TSV files of 'slugs<TAB>query' lines, and the low-confidence and group rates."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        parser.add_argument("files", type=Path, nargs="+")
 
-    def handle(self, *args: object, file: Path, **options: object) -> None:
-        if not file.is_file():
-            raise CommandError(f"{file} does not exist")
-        matcher, baseline = evaluate(file)
-        self.stdout.write(f"{file}")
-        self.stdout.write(matcher.line("matcher"))
-        self.stdout.write(baseline.line("BM25"))
+    def handle(self, *args: object, files: list[Path], **options: object) -> None:
+        for file in files:
+            if not file.is_file():
+                raise CommandError(f"{file} does not exist")
+        for file in files:
+            report = evaluate(file)
+            self.stdout.write(str(file))
+            for line in report.lines():
+                self.stdout.write(line)
