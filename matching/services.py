@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 MAX_TEXT_LENGTH = 5000
 # Fewer words than this are matched but always answered low_confidence: too little to go on.
 MIN_WORDS = 3
+# See ModelSpec.unfamiliar_below.
+KNOWN_TERMS_MIN_SHARE = 0.6
 MAX_TOP_K = 50
 MATCHED_ON_PER_RESULT = 2
 DENSE_CANDIDATES = 1000
@@ -163,15 +165,23 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
     merged = np.max([relevances[0], *(g.relevance for g in groups)], axis=0)
     hits = _hits_by_use_case(scored[0])
     candidates = _candidates(use_case_ids, merged, hits)
+    best = candidates[0].relevance if candidates else 0.0
+    spec = encoder.spec
+    low_confidence = (
+        len(text.split()) < MIN_WORDS
+        or best < spec.low_confidence_below
+        or (
+            best < spec.unfamiliar_below
+            and part.lexical.known_share(part.tokenize(text)) < KNOWN_TERMS_MIN_SHARE
+        )
+    )
     return Ranking(
         language=language,
         model_name=part.model_name,
         index_version=snapshot.version,
         candidates=candidates,
         groups=[ProblemGroup(g.text, _candidates(use_case_ids, g.relevance, hits)) for g in groups],
-        low_confidence=len(text.split()) < MIN_WORDS
-        or not candidates
-        or candidates[0].relevance < encoder.spec.low_confidence_below,
+        low_confidence=low_confidence,
     )
 
 

@@ -16,6 +16,7 @@ from django.db import connection
 from matching import indexing
 from matching.index import FORMAT_VERSION, IndexUnavailable, read_snapshot, store, version_directory
 from matching.models import IndexBuild
+from tests.factories import make_use_case
 from tests.matching.test_celery_redis import wait_for
 from tests.matching.test_failure_behaviour import free_port
 
@@ -69,8 +70,11 @@ def test_damaged_metadata_is_unavailable_and_repaired_from_stored_vectors(
 @pytest.mark.model
 @pytest.mark.django_db(transaction=True)
 def test_a_gunicorn_worker_boots_on_empty_metadata_and_serves_after_the_repair(
-    catalog, own_index_dir, tmp_path
+    own_index_dir, tmp_path
 ):
+    # Two small use cases of its own: a transactional test cannot rely on the session's catalog.
+    make_use_case(title_en="Supplier invoices typed by hand", title_de="Rechnungen abtippen")
+    make_use_case()
     build = indexing.rebuild_index()
     (version_directory(build.version) / "en.json").write_text("{}", encoding="utf-8")
     port = free_port()
