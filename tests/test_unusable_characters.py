@@ -9,6 +9,7 @@ from django.test import Client
 
 from matching.models import Submission
 from matching.services import clean_problem_text
+from tests.factories import make_provider
 
 SURROGATE_TEXT = "our machines \ud800 break down every \udfff week"
 
@@ -45,3 +46,42 @@ def test_a_description_of_nothing_but_surrogates_gets_the_empty_description_mess
     assert response.json()["errors"] == [
         {"field": "text", "message": "Please describe your business problem."}
     ]
+
+
+PAGES_WITH_A_NUL = [
+    "/providers/?cluster=%00",
+    "/providers/?region=DE&language=d%00e",
+    "/providers/datenwerk/contact/?use_case=%00",
+    "/clusters/?%00=1",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PAGES_WITH_A_NUL)
+def test_a_nul_in_a_page_address_is_a_bad_request_in_the_users_language(path):
+    make_provider(slug="datenwerk")
+    client = Client(raise_request_exception=False)
+
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 400
+    assert "Diese Adresse enthält ein Zeichen, das wir nicht verarbeiten können" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_nul_in_an_admin_search_is_a_bad_request(admin_client):
+    admin_client.raise_request_exception = False
+
+    response = admin_client.get("/admin/usecases/usecase/", {"q": "pump\x00"})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_same_pages_answer_as_usual_without_the_nul(client):
+    make_provider(slug="datenwerk")
+
+    for path in PAGES_WITH_A_NUL:
+        assert client.get(path.replace("%00", "")).status_code == 200, path
