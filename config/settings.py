@@ -145,6 +145,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minim
 # One account guessed from one address is locked; the same account stays usable from elsewhere,
 # so an attacker cannot lock an admin out by failing on purpose.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# That is the whole lockout policy for failed logins (README, "Login lockout"): nothing counts
+# one account's failures across addresses, because then anyone could lock a provider out by
+# failing on purpose. So allauth's own per-account limit ("5/300s/key") is off; its limit per
+# address stays, so one address cannot try a password on account after account.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "login_locked.html"  # HTTP 429, in the user's language
 AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"  # the same address rate limits use

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from tests.factories import PASSWORD, make_user
 
@@ -105,3 +106,38 @@ def test_repeated_bad_provider_logins_lock_the_account_from_that_address(client,
     assert answers[-1].status_code == 429
     assert "locked" in answers[-1].content.decode().lower()
     assert client.get("/provider/")["Location"].startswith("/accounts/login/")
+
+
+def log_in_from(address: str, email: str, password: str):
+    return Client(REMOTE_ADDR=address).post(
+        "/accounts/login/", {"login": email, "password": password}
+    )
+
+
+def test_failures_from_a_strangers_address_do_not_lock_the_provider_out_elsewhere(settings):
+    make_user("fritz@werkzeug.example")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in_from("203.0.113.5", "fritz@werkzeug.example", "wrong")
+
+    own = log_in_from("198.51.100.7", "fritz@werkzeug.example", PASSWORD)
+
+    assert own.status_code == 302
+    assert own["Location"] == "/provider/"
+    # The guessing address stays locked for this account, even with the right password.
+    assert log_in_from("203.0.113.5", "fritz@werkzeug.example", PASSWORD).status_code == 429
+
+
+def test_one_address_failing_on_many_accounts_is_slowed_down(settings):
+    """Spraying one password over many accounts never reaches one account's limit; allauth's
+    limit of failed logins per address and minute stops it."""
+    limit = settings.ACCOUNT_RATE_LIMITS["login_failed"]
+    assert limit.endswith("/m/ip")
+    per_minute = int(limit.split("/")[0])
+    refused = "Too many failed login attempts. Try again later."
+    answers = [
+        log_in_from("203.0.113.9", f"person{n}@spray.example", "Summer2026!").content.decode()
+        for n in range(per_minute + 1)
+    ]
+
+    assert not any(refused in answer for answer in answers[:per_minute])
+    assert refused in answers[-1]
