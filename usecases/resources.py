@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from config.spreadsheets import from_spreadsheet, spreadsheet_safe
 from usecases.curation import EDITORIAL_FIELDS, PUBLISH_PERMISSION, record_change, snapshot
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase, UseCaseChange
 from usecases.services import LANGUAGES
@@ -65,7 +66,20 @@ class ScoreWidget(widgets.IntegerWidget):
 
 
 class CatalogResource(resources.ModelResource):
-    """Shared options: validate every row with the model's own rules, report unchanged rows."""
+    """Shared options: validate every row with the model's own rules, report unchanged rows.
+
+    Texts are written so no spreadsheet runs them as formulas (a problem statement can come from
+    an anonymous company's query) and read back to what they were (config/spreadsheets.py).
+    """
+
+    def export_field(self, field: fields.Field, instance: Any, **kwargs: Any) -> Any:
+        value = super().export_field(field, instance, **kwargs)
+        return spreadsheet_safe(value) if isinstance(value, str) else value
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = from_spreadsheet(value)
 
     def skip_row(
         self,
