@@ -128,6 +128,11 @@ RATE_LIMITS = {
         env_int("RATE_LIMIT_CONTACT", 5, minimum=0),
         env_int("RATE_LIMIT_CONTACT_WINDOW_SECONDS", 3600, minimum=1),
     ),
+    # Invitation emails per provider (not per address: one provider's members share it).
+    "invitation": (
+        env_int("RATE_LIMIT_INVITATION", 10, minimum=0),
+        env_int("RATE_LIMIT_INVITATION_WINDOW_SECONDS", 86_400, minimum=1),
+    ),
 }
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 means none, and the
 # client address is REMOTE_ADDR (a forged header must not dodge the rate limits or login lockout).
