@@ -177,6 +177,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# The same answer in words and time for a registered address as for a new one (see the module).
+ACCOUNT_ADAPTER = "providers.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "providers.accounts.SignupForm"}
 LOGIN_REDIRECT_URL = "providers:dashboard"
 LOGIN_URL = "account_login"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import statistics
+import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -141,3 +143,46 @@ def test_one_address_failing_on_many_accounts_is_slowed_down(settings):
 
     assert not any(refused in answer for answer in answers[:per_minute])
     assert refused in answers[-1]
+
+
+def test_signing_up_answers_a_registered_address_with_the_same_page_message_and_time(
+    mailoutbox,
+):
+    """Timed in one run as a ratio, new and registered addresses taking turns, so the speed of
+    the machine cancels out. A registered address is answered without creating anything; from
+    its second sign-up on, allauth also sends it no more mail for a while (one per 3 minutes)."""
+    make_user("taken@werkzeug.example")
+
+    def sign_up_as(email: str) -> tuple[float, dict]:
+        client = Client()
+        started = time.perf_counter()
+        response = client.post(
+            "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        )
+        elapsed = time.perf_counter() - started
+        page = client.get(response["Location"])
+        answer = {
+            "status": response.status_code,
+            "location": response["Location"],
+            "page": [template.name for template in page.templates][:1],
+            "messages": [str(m).replace(email, "<address>") for m in page.context["messages"]],
+        }
+        return elapsed, answer
+
+    sign_up_as("warm-up@werkzeug.example")  # templates and the hasher are loaded once
+    times: dict[str, list[float]] = {"new": [], "registered": []}
+    answers: dict[str, list[dict]] = {"new": [], "registered": []}
+    for n in range(5):
+        for kind, email in (
+            ("new", f"new{n}@werkzeug.example"),
+            ("registered", "taken@werkzeug.example"),
+        ):
+            elapsed, answer = sign_up_as(email)
+            times[kind].append(elapsed)
+            answers[kind].append(answer)
+
+    assert answers["new"][0]["messages"] == ["Confirmation email sent to <address>."]
+    assert all(answer == answers["new"][0] for answer in answers["new"] + answers["registered"])
+    ratio = statistics.median(times["registered"]) / statistics.median(times["new"])
+    assert 2 / 3 < ratio < 3 / 2, (ratio, times)
+    assert User.objects.filter(email__iexact="taken@werkzeug.example").count() == 1
