@@ -284,6 +284,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Catalog imports in the admin (usecases/importing.py): files are checked against these before
+# they are parsed, so a small file declaring a huge sheet cannot fill a worker's memory. The
+# whole catalog is about 2,000 rows of at most 16 columns.
+CATALOG_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+CATALOG_IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+CATALOG_IMPORT_MAX_ROWS = 10_000
+CATALOG_IMPORT_MAX_COLUMNS = 100
+
 # Privacy: stored problem descriptions and their results are deleted after this many days.
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 90, minimum=1)
 

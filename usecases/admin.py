@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from matching.index import IndexUnavailable
@@ -34,6 +33,7 @@ from usecases.curation import (
     record_change,
     snapshot,
 )
+from usecases.importing import CatalogImportForm, ImportRefused, LimitedCSV, LimitedXLSX
 from usecases.models import (
     Cluster,
     ExpertAssessment,
@@ -66,10 +66,20 @@ HISTORY_SHOWN = 30
 
 
 class CatalogImportExport(ImportExportMixin):
-    """CSV and XLSX import with a dry-run preview of every row before anything is written."""
+    """CSV and XLSX import with a dry-run preview of every row before anything is written.
 
-    formats = (CSV, XLSX)
+    Files too large to read safely are refused before they are parsed (usecases/importing.py).
+    """
+
+    formats = (LimitedCSV, LimitedXLSX)
     import_template_name = "admin/usecases/import.html"
+    import_form_class = CatalogImportForm
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", str(e))  # our own message, already translated
+            return
+        super().add_data_read_fail_error_to_form(form, e)
 
     # django-import-export lets every admin user import and export unless told otherwise.
     def has_import_permission(self, request: HttpRequest) -> bool:
