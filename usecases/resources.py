@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from config.spreadsheets import from_spreadsheet, spreadsheet_safe
-from usecases.curation import EDITORIAL_FIELDS, PUBLISH_PERMISSION, record_change, snapshot
+from usecases.curation import (
+    EDITORIAL_FIELDS,
+    PUBLISH_ONLY,
+    PUBLISH_PERMISSION,
+    may_edit,
+    record_change,
+    snapshot,
+)
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase, UseCaseChange
 from usecases.services import LANGUAGES
 
@@ -165,16 +172,41 @@ class UseCaseResource(CatalogResource):
         if before.get("status", UseCase.Status.DRAFT) != UseCase.Status.DRAFT and not (
             user and user.has_perm(PUBLISH_PERMISSION)
         ):
-            raise ValidationError(
-                _("Only editors allowed to publish may change published or retired use cases.")
-            )
+            raise ValidationError(_(PUBLISH_ONLY))
 
     def after_save_instance(self, instance: UseCase, row: dict[str, Any], **kwargs: Any) -> None:
         before = self._before.pop(id(instance), {})
         record_change(instance, before, kwargs.get("user"), UseCaseChange.Source.IMPORT)
 
 
-class ProblemStatementResource(CatalogResource):
+class UseCasePartResource(CatalogResource):
+    """Rows that belong to a use case (problem statements, assessments): like the use case's own
+    rows, changed ones of a published or retired use case need the publish permission, and each
+    use case an import changes gets one history entry with all of its changes.
+
+    Checked where only changed rows arrive, so unchanged rows of published use cases pass.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._before: dict[int, dict[str, Any]] = {}
+
+    def before_save_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
+        use_case = instance.use_case
+        if not may_edit(kwargs.get("user"), use_case):
+            raise ValidationError(_(PUBLISH_ONLY))
+        if use_case.pk not in self._before:
+            self._before[use_case.pk] = snapshot(use_case)
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        """Inside the import's transaction: a dry run or a rejected file leaves no history."""
+        for use_case in UseCase.objects.filter(pk__in=list(self._before)):
+            before = self._before[use_case.pk]
+            record_change(use_case, before, kwargs.get("user"), UseCaseChange.Source.IMPORT)
+        self._before.clear()
+
+
+class ProblemStatementResource(UseCasePartResource):
     use_case = fields.Field("use_case", "use_case", widget=SlugWidget(UseCase))
 
     class Meta(CatalogResource.Meta):
@@ -184,7 +216,7 @@ class ProblemStatementResource(CatalogResource):
         export_order = fields
 
 
-class ExpertAssessmentResource(CatalogResource):
+class ExpertAssessmentResource(UseCasePartResource):
     use_case = fields.Field("use_case", "use_case", widget=SlugWidget(UseCase))
     revenue = fields.Field("revenue", "revenue", widget=ScoreWidget())
     company_value = fields.Field("company_value", "company_value", widget=ScoreWidget())
