@@ -140,9 +140,11 @@ class ContactRequestForm(forms.ModelForm):
 
 
 def _one_line(value: str) -> str:
-    """The value unchanged, or a field error if it holds a line break or another control
-    character (all of which a header, a log line or a spreadsheet cell may misread)."""
-    if any(unicodedata.category(character) == "Cc" for character in value):
+    """The value with tabs as spaces, or a field error if it holds a line break (Unicode's
+    line and paragraph separators included) or another control character, all of which a mail
+    header, a log line or a spreadsheet cell may misread."""
+    value = value.replace("\t", " ")
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
         raise forms.ValidationError(_("Please enter this on one line."))
     return value
 

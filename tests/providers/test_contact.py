@@ -173,8 +173,9 @@ def test_a_mail_server_that_is_down_loses_no_request(
         {"company": "Schmidt Metallbau\r\nBcc: everyone@victim.example"},
         {"company": "Schmidt\nMetallbau"},
         {"name": "Petra\rSchmidt"},
+        {"company": "Schmidt\u2028Metallbau"},
     ],
-    ids=["header-injection", "newline", "carriage-return-in-name"],
+    ids=["header-injection", "newline", "carriage-return-in-name", "unicode-line-separator"],
 )
 def test_a_line_break_in_a_one_line_field_is_a_field_error_not_a_server_error(
     client, provider, mailoutbox, django_capture_on_commit_callbacks, change
@@ -217,3 +218,9 @@ def test_a_mail_the_mail_library_refuses_is_logged_not_raised(provider, mailoutb
 
     assert mailoutbox == []
     assert "could not send" in caplog.text
+
+
+def test_a_tab_in_the_company_is_kept_as_a_space(client, provider):
+    assert client.post(URL, enquiry(company="Schmidt\tMetallbau")).status_code == 200
+
+    assert ContactRequest.objects.get().company == "Schmidt Metallbau"
