@@ -199,7 +199,7 @@ class UseCasePartResource(CatalogResource):
             self._before[use_case.pk] = snapshot(use_case)
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
-        """Inside the import's transaction: a dry run or a rejected file leaves no history."""
+        """Inside the import's transaction, so a dry run leaves no history either."""
         for use_case in UseCase.objects.filter(pk__in=list(self._before)):
             before = self._before[use_case.pk]
             record_change(use_case, before, kwargs.get("user"), UseCaseChange.Source.IMPORT)

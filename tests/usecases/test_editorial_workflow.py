@@ -372,6 +372,33 @@ def test_a_publisher_changes_a_published_use_cases_assessments_and_statements_wi
     assert "Prof. Dr. Kurz, 2026-11-28" in page
 
 
+def test_an_assessment_added_inline_on_a_published_use_case_is_recorded(client, part_publisher):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    data = change_form_data(published)
+    data.update(
+        {
+            "assessments-TOTAL_FORMS": "1",
+            **{
+                f"assessments-0-{name}": value
+                for name, value in assessment_form(published).items()
+                if name != "use_case"
+            },
+        }
+    )
+    client.force_login(part_publisher)
+
+    response = client.post(f"/admin/usecases/usecase/{published.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
+    [change] = history(published)
+    assert change.fields == {
+        "assessments": [
+            [],
+            ["Prof. Dr. Kurz, 2026-11-28: revenue 5, company value 5, cost reduction 5"],
+        ]
+    }
+
+
 def import_rows(resource_class, rows: list[dict[str, object]], user, *, dry_run: bool = False):
     dataset = tablib.Dataset(headers=list(rows[0]))
     for row in rows:
