@@ -30,7 +30,9 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -40,6 +42,8 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperEnvironment(f"{name}={raw!r} is not an integer") from exc
     if minimum is not None and value < minimum:
         raise ImproperEnvironment(f"{name}={value} is below the minimum {minimum}")
+    if maximum is not None and value > maximum:
+        raise ImproperEnvironment(f"{name}={value} is above the maximum {maximum}")
     return value
 
 

@@ -64,14 +64,19 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def check_rate_limit(request: HttpRequest, scope: str) -> None:
-    """Count this request against the client's limit for `scope`; raise RateLimited past it."""
+def check_rate_limit(request: HttpRequest, scope: str, who: str | None = None) -> None:
+    """Count this request against the client's limit for `scope`; raise RateLimited past it.
+
+    The client is its address unless `who` names another party that owns the budget, such as
+    a provider for the invitations its members send (which addresses cannot be trusted to tell).
+    """
     limit, window = settings.RATE_LIMITS[scope]
     if limit == 0:
         return
     now = time.time()
     window_number = int(now // window)
-    key = f"ratelimit:{scope}:{client_address(request) or 'unknown'}:{window_number}"
+    who = who or client_address(request) or "unknown"
+    key = f"ratelimit:{scope}:{who}:{window_number}"
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After locale, session and user, so its 400 page speaks the user's language like any page.
+    "config.middleware.RejectNulInQueryString",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -126,6 +128,11 @@ RATE_LIMITS = {
         env_int("RATE_LIMIT_CONTACT", 5, minimum=0),
         env_int("RATE_LIMIT_CONTACT_WINDOW_SECONDS", 3600, minimum=1),
     ),
+    # Invitation emails per provider (not per address: one provider's members share it).
+    "invitation": (
+        env_int("RATE_LIMIT_INVITATION", 10, minimum=0),
+        env_int("RATE_LIMIT_INVITATION_WINDOW_SECONDS", 86_400, minimum=1),
+    ),
 }
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 means none, and the
 # client address is REMOTE_ADDR (a forged header must not dodge the rate limits or login lockout).
@@ -143,6 +150,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minim
 # One account guessed from one address is locked; the same account stays usable from elsewhere,
 # so an attacker cannot lock an admin out by failing on purpose.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# That is the whole lockout policy for failed logins (README, "Login lockout"): nothing counts
+# one account's failures across addresses, because then anyone could lock a provider out by
+# failing on purpose. So allauth's own per-account limit ("5/300s/key") is off; its limit per
+# address stays, so one address cannot try a password on account after account.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "login_locked.html"  # HTTP 429, in the user's language
 AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"  # the same address rate limits use
@@ -165,6 +177,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# The same answer in words and time for a registered address as for a new one (see the module).
+ACCOUNT_ADAPTER = "providers.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "providers.accounts.SignupForm"}
 LOGIN_REDIRECT_URL = "providers:dashboard"
 LOGIN_URL = "account_login"
 
@@ -270,6 +285,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,  # hourly, so nothing outlives the retention period by more than an hour
     },
 }
+
+# Catalog imports in the admin (usecases/importing.py): files are checked against these before
+# they are parsed, so a small file declaring a huge sheet cannot fill a worker's memory. The
+# whole catalog is about 2,000 rows of at most 16 columns.
+CATALOG_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+CATALOG_IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+CATALOG_IMPORT_MAX_ROWS = 10_000
+CATALOG_IMPORT_MAX_COLUMNS = 100
 
 # Privacy: stored problem descriptions and their results are deleted after this many days.
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 90, minimum=1)

@@ -219,6 +219,8 @@ def catalog_status() -> CatalogStatus:
     states = dict(
         annotated.values("embedding_state")
         .annotate(count=Count("pk"))
+        # Without this the model's default ordering joins the GROUP BY: one group per use case.
+        .order_by()
         .values_list("embedding_state", "count")
     )
     return CatalogStatus(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -49,12 +50,17 @@ class InvalidQuery(ValueError):
         super().__init__(f"{field}: {message}")
 
 
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def clean_problem_text(text: str) -> str:
     """The text with surrounding whitespace removed, or InvalidQuery in the active language.
 
     NUL characters are dropped: PostgreSQL cannot store them in text and they carry no meaning.
+    So are lone UTF-16 surrogates (JSON may escape one, "\\ud800"): no encoder, tokenizer or
+    database takes them, and a real character never decodes to one.
     """
-    cleaned = text.replace("\x00", "").strip()
+    cleaned = _LONE_SURROGATES.sub("", text.replace("\x00", "")).strip()
     if not cleaned:
         raise InvalidQuery("text", _("Please describe your business problem."))
     if len(cleaned) > MAX_TEXT_LENGTH:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.ratelimit import rate_limit
+from config.spreadsheets import spreadsheet_safe
 from matching.forms import FeedbackForm, ProblemForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission
@@ -214,7 +215,7 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="ai-use-cases-{pk}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the umlauts correctly
     writer = csv.writer(response)
-    writer.writerow([_("Your description"), _spreadsheet_safe(submission.text)])
+    writer.writerow([_("Your description"), spreadsheet_safe(submission.text)])
     writer.writerow(
         [
             _("Rank"),
@@ -239,8 +240,8 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         writer.writerow(
             [
                 result["rank"],
-                _spreadsheet_safe(result["use_case"]["title"]),
-                _spreadsheet_safe(result["use_case"]["cluster"]["name"]),
+                spreadsheet_safe(result["use_case"]["title"]),
+                spreadsheet_safe(result["use_case"]["cluster"]["name"]),
                 round(result["relevance"] * 100),
                 potential["revenue"],
                 potential["company_value"],
@@ -248,19 +249,14 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 potential["overall"],
                 potential["assessments"],
                 _("yes") if potential["editorial_estimate"] else _("no"),
-                _spreadsheet_safe(" | ".join(result["matched_on"])),
-                _spreadsheet_safe(", ".join(p.name for p in result["providers"])),
+                spreadsheet_safe(" | ".join(result["matched_on"])),
+                spreadsheet_safe(", ".join(p.name for p in result["providers"])),
                 request.build_absolute_uri(
                     reverse("usecases:use_case", args=[result["use_case"]["slug"]])
                 ),
             ]
         )
     return response
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_GET

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -118,6 +119,14 @@ class ContactRequestForm(forms.ModelForm):
         fields = ["name", "company", "email", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 6, "maxlength": 5000})}
 
+    # The company's name goes into the email's subject, where a line break would let it write
+    # headers of its own (and Django refuses to send it): one-line fields are one line.
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"])
+
+    def clean_company(self) -> str:
+        return _one_line(self.cleaned_data["company"])
+
     def clean_message(self) -> str:
         message = self.cleaned_data["message"].strip()
         if len(message) < 20:
@@ -128,6 +137,16 @@ class ContactRequestForm(forms.ModelForm):
 
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("fax_number"))
+
+
+def _one_line(value: str) -> str:
+    """The value with tabs as spaces, or a field error if it holds a line break (Unicode's
+    line and paragraph separators included) or another control character, all of which a mail
+    header, a log line or a spreadsheet cell may misread."""
+    value = value.replace("\t", " ")
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
+        raise forms.ValidationError(_("Please enter this on one line."))
+    return value
 
 
 class ContactStatusForm(forms.Form):

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
@@ -111,7 +111,7 @@ def _send(subject: str, template: str, context: dict, to: list[str], **headers) 
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, **headers)
     try:
         message.send()
-    except OSError:
+    except (OSError, BadHeaderError):  # BadHeaderError: a line break in a header value
         logger.exception("could not send %r to %d recipients", subject, len(to))
         return False
     return True
@@ -178,7 +178,8 @@ def send_contact_request(contact: ContactRequest, site_url: str) -> bool:
     provider = contact.provider
     with translation.override(_email_language(provider)):
         return _send(
-            _("New enquiry from %(company)s") % {"company": contact.company},
+            # One line whatever is stored: rows saved before the form refused line breaks.
+            _("New enquiry from %(company)s") % {"company": " ".join(contact.company.split())},
             "providers/email/contact_request.txt",
             {"contact": contact, "site_url": site_url},
             provider.staff_emails(),

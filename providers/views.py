@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import rate_limit
+from config.ratelimit import RateLimited, check_rate_limit, rate_limit, rate_limited_response
 from matching.models import Submission
 from providers import services
 from providers.forms import (
@@ -208,6 +209,11 @@ def contact_status(request: HttpRequest, membership: ProviderMembership, pk: int
     return redirect("providers:dashboard")
 
 
+INVITE_AFTER_APPROVAL = gettext_noop(
+    "You can invite colleagues as soon as your profile has been approved."
+)
+
+
 @provider_member
 def team(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
     provider = membership.provider
@@ -217,7 +223,15 @@ def team(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
         if membership.role != membership.Role.OWNER:
             messages.error(request, _("Only the profile's owner can invite colleagues."))
             return redirect("providers:team")
+        # Invitations carry the provider's name to any address: only once an admin has
+        # approved the provider, and only so many per provider and day.
+        if not provider.is_public:
+            return HttpResponseForbidden(_(INVITE_AFTER_APPROVAL))
         if form.is_valid():
+            try:
+                check_rate_limit(request, "invitation", who=f"provider-{provider.pk}")
+            except RateLimited as exc:
+                return rate_limited_response(request, exc)
             services.invite_colleague(
                 provider,
                 form.cleaned_data["email"],
@@ -241,6 +255,8 @@ def team(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
             "form": form,
             "members": provider.memberships.select_related("user").order_by("joined_at"),
             "invitations": [i for i in provider.invitations.all() if i.is_open],
+            "may_invite": provider.is_public,
+            "invite_after_approval": _(INVITE_AFTER_APPROVAL),
         },
         status=status,
     )

@@ -1,23 +1,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from matching.index import IndexUnavailable
@@ -28,12 +29,16 @@ from matching.tasks import refresh_use_cases
 from providers.forms import RejectionForm
 from providers.services import review
 from usecases.curation import (
+    PUBLISH_ONLY,
     PUBLISH_PERMISSION,
     TransitionRefused,
     change_status,
+    may_delete,
+    may_edit,
     record_change,
     snapshot,
 )
+from usecases.importing import CatalogImportForm, ImportRefused, LimitedCSV, LimitedXLSX
 from usecases.models import (
     Cluster,
     ExpertAssessment,
@@ -63,13 +68,31 @@ STATUS_MOVE_LABELS = {
     UseCase.Status.DRAFT: _("Back to draft"),
 }
 HISTORY_SHOWN = 30
+# Named where the admin lists what this user may not delete.
+UNDELETABLE = gettext_noop(
+    "published use cases (retire them first) and, without the publish permission, retired ones"
+)
+PARTS_OF_PUBLISHED = gettext_noop(
+    "problem statements and assessments of published or retired use cases (needs the publish "
+    "permission)"
+)
 
 
 class CatalogImportExport(ImportExportMixin):
-    """CSV and XLSX import with a dry-run preview of every row before anything is written."""
+    """CSV and XLSX import with a dry-run preview of every row before anything is written.
 
-    formats = (CSV, XLSX)
+    Files too large to read safely are refused before they are parsed (usecases/importing.py).
+    """
+
+    formats = (LimitedCSV, LimitedXLSX)
     import_template_name = "admin/usecases/import.html"
+    import_form_class = CatalogImportForm
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", str(e))  # our own message, already translated
+            return
+        super().add_data_read_fail_error_to_form(form, e)
 
     # django-import-export lets every admin user import and export unless told otherwise.
     def has_import_permission(self, request: HttpRequest) -> bool:
@@ -176,6 +199,29 @@ class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
             or obj.status == UseCase.Status.DRAFT
             or request.user.has_perm(PUBLISH_PERMISSION)
         )
+
+    def has_delete_permission(self, request: HttpRequest, obj: UseCase | None = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or may_delete(request.user, obj)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """The bulk "delete selected" action asks for permission without naming a use case;
+        refuse it here when any selected use case may not be deleted."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not may_delete(request.user, use_case) for use_case in objs):
+            perms_needed.add(gettext(UNDELETABLE))
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: UseCase) -> None:
+        if not may_delete(request.user, obj):
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[UseCase]) -> None:
+        if any(not may_delete(request.user, use_case) for use_case in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
     def status_moves(self, request: HttpRequest, use_case: UseCase) -> list[tuple[str, str]]:
         """The status changes this user may make, as (status, button label)."""
@@ -435,8 +481,76 @@ def _display_value(value: Any) -> str:
     return str(value)
 
 
+class UseCasePartAdmin(CatalogImportExport, admin.ModelAdmin):
+    """Problem statements and assessments are part of what companies see of their use case, so
+    editing them on their own pages follows the use case's rule (drafts for every editor,
+    published and retired ones only with the publish permission) and is recorded in its
+    change history like an edit of the use case itself."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_edit(request.user, obj.use_case)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or may_edit(request.user, obj.use_case)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class UseCasePartForm(form):  # type: ignore[valid-type, misc]
+            def clean_use_case(self) -> UseCase:
+                use_case = self.cleaned_data["use_case"]
+                if use_case is not None and not may_edit(user, use_case):
+                    raise forms.ValidationError(gettext(PUBLISH_ONLY))
+                return use_case
+
+        return UseCasePartForm
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not may_edit(request.user, part.use_case) for part in objs):
+            perms_needed.add(gettext(PARTS_OF_PUBLISHED))
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        previous = type(obj).objects.filter(pk=obj.pk).values_list("use_case", flat=True)
+        with recorded(request.user, {obj.use_case_id, *previous}):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if not may_edit(request.user, obj.use_case):
+            raise PermissionDenied
+        with recorded(request.user, {obj.use_case_id}):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        parts = list(queryset.select_related("use_case"))
+        if any(not may_edit(request.user, part.use_case) for part in parts):
+            raise PermissionDenied
+        with recorded(request.user, {part.use_case_id for part in parts}):
+            super().delete_queryset(request, queryset)
+
+
+@contextmanager
+def recorded(user: Any, use_case_ids: set[int]) -> Iterator[None]:
+    """Record, after the block, each listed use case's changes as one admin edit."""
+    before = {
+        use_case.pk: snapshot(use_case) for use_case in UseCase.objects.filter(pk__in=use_case_ids)
+    }
+    with transaction.atomic():
+        yield
+        for use_case in UseCase.objects.filter(pk__in=list(before)):
+            record_change(use_case, before[use_case.pk], user, UseCaseChange.Source.ADMIN)
+
+
 @admin.register(ExpertAssessment)
-class ExpertAssessmentAdmin(CatalogImportExport, admin.ModelAdmin):
+class ExpertAssessmentAdmin(UseCasePartAdmin):
     resource_classes = [ExpertAssessmentResource]
     list_display = (
         "use_case",
@@ -454,7 +568,7 @@ class ExpertAssessmentAdmin(CatalogImportExport, admin.ModelAdmin):
 
 
 @admin.register(ProblemStatement)
-class ProblemStatementAdmin(CatalogImportExport, admin.ModelAdmin):
+class ProblemStatementAdmin(UseCasePartAdmin):
     resource_classes = [ProblemStatementResource]
     list_display = ("text", "use_case", "language", "from_catalog")
     list_filter = ("language", "from_catalog", "use_case__cluster")

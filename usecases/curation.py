@@ -9,11 +9,16 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from usecases.models import ProblemStatement, UseCase, UseCaseChange
+from usecases.models import ExpertAssessment, ProblemStatement, UseCase, UseCaseChange
 from usecases.vocabularies import LANGUAGES
 
 PUBLISH_PERMISSION = "usecases.publish_usecase"
+# Refusal for an edit of a published or retired use case, or of one of its parts.
+PUBLISH_ONLY = gettext_noop(
+    "Only editors allowed to publish may change published or retired use cases."
+)
 # The fields an editor writes, which the change history records and import and export carry;
 # bookkeeping (timestamps, embedding state) is left out.
 EDITORIAL_FIELDS = (
@@ -32,6 +37,23 @@ EDITORIAL_FIELDS = (
     "status",
 )
 User = AbstractBaseUser | AnonymousUser
+
+
+def may_edit(user: User | None, use_case: UseCase) -> bool:
+    """Whether the user may change what the use case shows, its problem statements and
+    assessments included: anyone with the model's permissions while it is a draft, only editors
+    with the publish permission once it has been published (or retired)."""
+    if use_case.status == UseCase.Status.DRAFT:
+        return True
+    return user is not None and user.has_perm(PUBLISH_PERMISSION)
+
+
+def may_delete(user: User, use_case: UseCase) -> bool:
+    """Drafts go like any edit; a published use case is retired first (a recorded status move
+    that needs the publish permission), so deleting one never changes what companies see."""
+    if use_case.status == UseCase.Status.PUBLISHED:
+        return False
+    return may_edit(user, use_case)
 
 
 class TransitionRefused(Exception):
@@ -68,12 +90,12 @@ def add_problem_statement(
 
     The statement is recorded in the change history; saving it marks the use case stale, so it
     is embedded right after the commit. Changing a published use case changes what companies
-    are shown, so that needs the publish permission.
+    are shown, so that needs the publish permission (`may_edit`).
     """
     if not user.has_perm("usecases.change_usecase"):
         raise TransitionRefused(_("You may not change use cases."))
-    if use_case.status == UseCase.Status.PUBLISHED and not user.has_perm(PUBLISH_PERMISSION):
-        raise TransitionRefused(_("Only editors allowed to publish may do this."))
+    if not may_edit(user, use_case):
+        raise TransitionRefused(_(PUBLISH_ONLY))
     text = " ".join(text.split())
     if use_case.problem_statements.filter(language=language, text=text).exists():
         raise TransitionRefused(_("This use case already has this problem statement."))
@@ -103,7 +125,27 @@ def snapshot(use_case: UseCase) -> dict[str, Any]:
                 .order_by("position", "id")
                 .values_list("text", flat=True)
             )
+        # Assessments make the public value potential, so their changes are history too.
+        values["assessments"] = [
+            _assessment_label(assessment)
+            for assessment in use_case.assessments.order_by("assessed_on", "assessor", "id")
+        ]
     return values
+
+
+def _assessment_label(assessment: ExpertAssessment) -> str:
+    """One assessment as the history shows it (stored data, so not translated)."""
+    label = (
+        f"{assessment.assessor}, {assessment.assessed_on:%Y-%m-%d}: "
+        f"revenue {assessment.revenue}, company value {assessment.company_value}, "
+        f"cost reduction {assessment.cost_reduction}"
+    )
+    if assessment.editorial_estimate:
+        label += ", editorial estimate"
+    comments = [text for text in (assessment.comment_en, assessment.comment_de) if text]
+    if comments:
+        label += " (" + " / ".join(comments) + ")"
+    return label
 
 
 def record_change(

@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from usecases.curation import EDITORIAL_FIELDS, PUBLISH_PERMISSION, record_change, snapshot
+from config.spreadsheets import from_spreadsheet, spreadsheet_safe
+from usecases.curation import (
+    EDITORIAL_FIELDS,
+    PUBLISH_ONLY,
+    PUBLISH_PERMISSION,
+    may_edit,
+    record_change,
+    snapshot,
+)
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase, UseCaseChange
 from usecases.vocabularies import LANGUAGES
 
@@ -65,7 +73,20 @@ class ScoreWidget(widgets.IntegerWidget):
 
 
 class CatalogResource(resources.ModelResource):
-    """Shared options: validate every row with the model's own rules, report unchanged rows."""
+    """Shared options: validate every row with the model's own rules, report unchanged rows.
+
+    Texts are written so no spreadsheet runs them as formulas (a problem statement can come from
+    an anonymous company's query) and read back to what they were (config/spreadsheets.py).
+    """
+
+    def export_field(self, field: fields.Field, instance: Any, **kwargs: Any) -> Any:
+        value = super().export_field(field, instance, **kwargs)
+        return spreadsheet_safe(value) if isinstance(value, str) else value
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = from_spreadsheet(value)
 
     def skip_row(
         self,
@@ -151,16 +172,41 @@ class UseCaseResource(CatalogResource):
         if before.get("status", UseCase.Status.DRAFT) != UseCase.Status.DRAFT and not (
             user and user.has_perm(PUBLISH_PERMISSION)
         ):
-            raise ValidationError(
-                _("Only editors allowed to publish may change published or retired use cases.")
-            )
+            raise ValidationError(_(PUBLISH_ONLY))
 
     def after_save_instance(self, instance: UseCase, row: dict[str, Any], **kwargs: Any) -> None:
         before = self._before.pop(id(instance), {})
         record_change(instance, before, kwargs.get("user"), UseCaseChange.Source.IMPORT)
 
 
-class ProblemStatementResource(CatalogResource):
+class UseCasePartResource(CatalogResource):
+    """Rows that belong to a use case (problem statements, assessments): like the use case's own
+    rows, changed ones of a published or retired use case need the publish permission, and each
+    use case an import changes gets one history entry with all of its changes.
+
+    Checked where only changed rows arrive, so unchanged rows of published use cases pass.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._before: dict[int, dict[str, Any]] = {}
+
+    def before_save_instance(self, instance: Any, row: dict[str, Any], **kwargs: Any) -> None:
+        use_case = instance.use_case
+        if not may_edit(kwargs.get("user"), use_case):
+            raise ValidationError(_(PUBLISH_ONLY))
+        if use_case.pk not in self._before:
+            self._before[use_case.pk] = snapshot(use_case)
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        """Inside the import's transaction, so a dry run leaves no history either."""
+        for use_case in UseCase.objects.filter(pk__in=list(self._before)):
+            before = self._before[use_case.pk]
+            record_change(use_case, before, kwargs.get("user"), UseCaseChange.Source.IMPORT)
+        self._before.clear()
+
+
+class ProblemStatementResource(UseCasePartResource):
     use_case = fields.Field("use_case", "use_case", widget=SlugWidget(UseCase))
 
     class Meta(CatalogResource.Meta):
@@ -170,7 +216,7 @@ class ProblemStatementResource(CatalogResource):
         export_order = fields
 
 
-class ExpertAssessmentResource(CatalogResource):
+class ExpertAssessmentResource(UseCasePartResource):
     use_case = fields.Field("use_case", "use_case", widget=SlugWidget(UseCase))
     revenue = fields.Field("revenue", "revenue", widget=ScoreWidget())
     company_value = fields.Field("company_value", "company_value", widget=ScoreWidget())

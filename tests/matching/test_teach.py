@@ -91,7 +91,7 @@ def test_an_editor_without_the_publish_permission_cannot_teach_a_published_use_c
     )
 
     assert response.status_code == 400
-    assert "Only editors allowed to publish may do this." in response.content.decode()
+    assert "Only editors allowed to publish may change published" in response.content.decode()
     assert use_case.problem_statements.count() == before
     assert not UseCaseChange.objects.filter(use_case=use_case).exists()
 

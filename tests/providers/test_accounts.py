@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import statistics
+import time
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from tests.factories import PASSWORD, make_user
 
@@ -105,3 +108,81 @@ def test_repeated_bad_provider_logins_lock_the_account_from_that_address(client,
     assert answers[-1].status_code == 429
     assert "locked" in answers[-1].content.decode().lower()
     assert client.get("/provider/")["Location"].startswith("/accounts/login/")
+
+
+def log_in_from(address: str, email: str, password: str):
+    return Client(REMOTE_ADDR=address).post(
+        "/accounts/login/", {"login": email, "password": password}
+    )
+
+
+def test_failures_from_a_strangers_address_do_not_lock_the_provider_out_elsewhere(settings):
+    make_user("fritz@werkzeug.example")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in_from("203.0.113.5", "fritz@werkzeug.example", "wrong")
+
+    own = log_in_from("198.51.100.7", "fritz@werkzeug.example", PASSWORD)
+
+    assert own.status_code == 302
+    assert own["Location"] == "/provider/"
+    # The guessing address stays locked for this account, even with the right password.
+    assert log_in_from("203.0.113.5", "fritz@werkzeug.example", PASSWORD).status_code == 429
+
+
+def test_one_address_failing_on_many_accounts_is_slowed_down(settings):
+    """Spraying one password over many accounts never reaches one account's limit; allauth's
+    limit of failed logins per address and minute stops it."""
+    limit = settings.ACCOUNT_RATE_LIMITS["login_failed"]
+    assert limit.endswith("/m/ip")
+    per_minute = int(limit.split("/")[0])
+    refused = "Too many failed login attempts. Try again later."
+    answers = [
+        log_in_from("203.0.113.9", f"person{n}@spray.example", "Summer2026!").content.decode()
+        for n in range(per_minute + 1)
+    ]
+
+    assert not any(refused in answer for answer in answers[:per_minute])
+    assert refused in answers[-1]
+
+
+def test_signing_up_answers_a_registered_address_with_the_same_page_message_and_time(
+    mailoutbox,
+):
+    """Timed in one run as a ratio, new and registered addresses taking turns, so the speed of
+    the machine cancels out. A registered address is answered without creating anything; from
+    its second sign-up on, allauth also sends it no more mail for a while (one per 3 minutes)."""
+    make_user("taken@werkzeug.example")
+
+    def sign_up_as(email: str) -> tuple[float, dict]:
+        client = Client()
+        started = time.perf_counter()
+        response = client.post(
+            "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        )
+        elapsed = time.perf_counter() - started
+        page = client.get(response["Location"])
+        answer = {
+            "status": response.status_code,
+            "location": response["Location"],
+            "page": [template.name for template in page.templates][:1],
+            "messages": [str(m).replace(email, "<address>") for m in page.context["messages"]],
+        }
+        return elapsed, answer
+
+    sign_up_as("warm-up@werkzeug.example")  # templates and the hasher are loaded once
+    times: dict[str, list[float]] = {"new": [], "registered": []}
+    answers: dict[str, list[dict]] = {"new": [], "registered": []}
+    for n in range(5):
+        for kind, email in (
+            ("new", f"new{n}@werkzeug.example"),
+            ("registered", "taken@werkzeug.example"),
+        ):
+            elapsed, answer = sign_up_as(email)
+            times[kind].append(elapsed)
+            answers[kind].append(answer)
+
+    assert answers["new"][0]["messages"] == ["Confirmation email sent to <address>."]
+    assert all(answer == answers["new"][0] for answer in answers["new"] + answers["registered"])
+    ratio = statistics.median(times["registered"]) / statistics.median(times["new"])
+    assert 2 / 3 < ratio < 3 / 2, (ratio, times)
+    assert User.objects.filter(email__iexact="taken@werkzeug.example").count() == 1

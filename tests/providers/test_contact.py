@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from providers import services
 from tests.factories import (
     PASSWORD,
     make_member,
@@ -11,7 +12,7 @@ from tests.factories import (
     make_submission,
     make_use_case,
 )
-from usecases.models import ContactRequest
+from usecases.models import ContactRequest, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,62 @@ def test_a_mail_server_that_is_down_loses_no_request(
 
     assert response.status_code == 200
     assert ContactRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"company": "Schmidt Metallbau\r\nBcc: everyone@victim.example"},
+        {"company": "Schmidt\nMetallbau"},
+        {"name": "Petra\rSchmidt"},
+        {"company": "Schmidt\u2028Metallbau"},
+    ],
+    ids=["header-injection", "newline", "carriage-return-in-name", "unicode-line-separator"],
+)
+def test_a_line_break_in_a_one_line_field_is_a_field_error_not_a_server_error(
+    client, provider, mailoutbox, django_capture_on_commit_callbacks, change
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, enquiry(**change), HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 400
+    [field] = change
+    assert response.context["form"].errors[field] == ["Bitte geben Sie dies in einer Zeile ein."]
+    assert not ContactRequest.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_stored_request_with_a_line_break_is_still_emailed_with_a_one_line_subject(
+    provider, mailoutbox
+):
+    """Rows stored before the form refused line breaks reach the provider too."""
+    contact = ContactRequest.objects.create(
+        provider=provider,
+        name="Petra",
+        email="petra@schmidt-metall.example",
+        company="Schmidt\r\nMetallbau",
+        message="Wir erfassen Rechnungen von Hand, helfen Sie?",
+    )
+
+    assert services.send_contact_request(contact, "https://matcher.example.com") is True
+
+    [mail] = mailoutbox
+    assert mail.subject == "New enquiry from Schmidt Metallbau"
+
+
+def test_a_mail_the_mail_library_refuses_is_logged_not_raised(provider, mailoutbox, caplog):
+    """A provider name with a line break (an admin may type one) must not break inviting."""
+    Provider.objects.filter(pk=provider.pk).update(name="Daten\nwerk")
+    provider.refresh_from_db()
+    owner = make_member(provider).user
+
+    services.invite_colleague(provider, "kollege@dw.example", owner, lambda i: "https://x/")
+
+    assert mailoutbox == []
+    assert "could not send" in caplog.text
+
+
+def test_a_tab_in_the_company_is_kept_as_a_space(client, provider):
+    assert client.post(URL, enquiry(company="Schmidt\tMetallbau")).status_code == 200
+
+    assert ContactRequest.objects.get().company == "Schmidt Metallbau"

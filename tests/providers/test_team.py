@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
-from tests.factories import PASSWORD, make_member, make_user
-from usecases.models import ProviderInvitation, ProviderMembership
+from tests.factories import PASSWORD, make_member, make_provider, make_user
+from usecases.models import Provider, ProviderInvitation, ProviderMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,56 @@ def test_an_unknown_invitation_is_not_found(client):
     assert (
         client.get("/provider/invitations/00000000-0000-0000-0000-000000000000/").status_code == 404
     )
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Provider.Approval.DRAFT, Provider.Approval.PENDING, Provider.Approval.REJECTED],
+)
+def test_a_provider_not_yet_approved_cannot_send_invitations(client, mailoutbox, status):
+    owner = make_member(make_provider(approval_status=status))
+    log_in(client, owner.user)
+
+    page = client.get("/provider/team/", HTTP_ACCEPT_LANGUAGE="de")
+    response = client.post("/provider/team/", {"email": "anyone@elsewhere.example"})
+
+    assert "Sie können Kolleginnen und Kollegen einladen, sobald Ihr Profil freigegeben ist." in (
+        page.content.decode()
+    )
+    assert 'name="email"' not in page.content.decode()
+    assert response.status_code == 403
+    assert mailoutbox == []
+    assert not ProviderInvitation.objects.exists()
+
+
+def test_an_approved_provider_sends_a_limited_number_of_invitations(client, mailoutbox, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "invitation": (3, 86_400)}
+    owner = make_member()
+    log_in(client, owner.user)
+
+    answers = [
+        client.post("/provider/team/", {"email": f"colleague{n}@datenwerk.example"}).status_code
+        for n in range(3)
+    ]
+    refused = client.post("/provider/team/", {"email": "one-more@datenwerk.example"})
+    # Sending the same address again is counted too: it is another email.
+    again = client.post("/provider/team/", {"email": "colleague0@datenwerk.example"})
+
+    assert answers == [302, 302, 302]
+    assert refused.status_code == again.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert len(mailoutbox) == 3
+
+
+def test_the_invitation_budget_belongs_to_the_provider_not_the_address(client, settings):
+    """A colleague's second account, or another address, gets no fresh budget."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "invitation": (1, 86_400)}
+    owner = make_member()
+    second_owner = make_member(owner.provider)
+    log_in(client, owner.user)
+    assert client.post("/provider/team/", {"email": "a@datenwerk.example"}).status_code == 302
+
+    other = Client(REMOTE_ADDR="198.51.100.44")
+    log_in(other, second_owner.user)
+
+    assert other.post("/provider/team/", {"email": "b@datenwerk.example"}).status_code == 429

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import tablib
 from django.contrib.auth.models import Permission
 
-from tests.factories import make_cluster, make_use_case
+from tests.factories import make_assessment, make_cluster, make_use_case
 from usecases.models import UseCase, UseCaseChange
+from usecases.resources import ExpertAssessmentResource, ProblemStatementResource
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,363 @@ def test_an_admin_edit_is_recorded_field_by_field_with_old_and_new_values(admin_
     assert set(change.fields) == {"title_de", "industries", "problem_statements_de"}
     page = admin_client.get(f"/admin/usecases/usecase/{use_case.pk}/change/").content.decode()
     assert "Alter Titel" in page and "Neuer Titel" in page
+
+
+# --- Side doors: problem statements, assessments, imports and deletion change what companies
+# see of a use case just as its own form does, so the same rule and the same history apply.
+
+PUBLISH_ONLY = "Only editors allowed to publish may change published or retired use cases."
+
+
+@pytest.fixture
+def part_editor(django_user_model):
+    """Edits drafts: may add, change and delete problem statements and assessments."""
+    return staff_user(
+        django_user_model,
+        "part-editor",
+        *(
+            f"{action}_{model}"
+            for action in ("view", "add", "change", "delete")
+            for model in ("problemstatement", "expertassessment", "usecase")
+        ),
+    )
+
+
+@pytest.fixture
+def part_publisher(django_user_model):
+    return staff_user(
+        django_user_model,
+        "part-publisher",
+        "publish_usecase",
+        *(
+            f"{action}_{model}"
+            for action in ("view", "add", "change", "delete")
+            for model in ("problemstatement", "expertassessment", "usecase")
+        ),
+    )
+
+
+def statement_form(statement, **changes: object) -> dict[str, object]:
+    data = {
+        "use_case": statement.use_case_id,
+        "language": statement.language,
+        "text": statement.text,
+        "position": statement.position,
+    }
+    data.update(changes)
+    return data
+
+
+def assessment_form(use_case, **changes: object) -> dict[str, object]:
+    data = {
+        "use_case": use_case.pk,
+        "assessor": "Prof. Dr. Kurz",
+        "assessed_on": "2026-11-28",
+        "revenue": 5,
+        "company_value": 5,
+        "cost_reduction": 5,
+    }
+    data.update(changes)
+    return data
+
+
+def history(use_case) -> list[UseCaseChange]:
+    return list(UseCaseChange.objects.filter(use_case=use_case).order_by("id"))
+
+
+def test_an_editor_cannot_edit_a_published_use_cases_problem_statement_on_its_own_page(
+    client, part_editor
+):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    statement = published.problem_statements.first()
+    client.force_login(part_editor)
+
+    response = client.post(
+        f"/admin/usecases/problemstatement/{statement.pk}/change/",
+        statement_form(statement, text="Our machines are fine, buy nothing."),
+    )
+
+    assert response.status_code == 403
+    statement.refresh_from_db()
+    assert statement.text != "Our machines are fine, buy nothing."
+    assert history(published) == []
+
+
+@pytest.mark.parametrize("kind", ["problemstatement", "expertassessment"])
+def test_an_editor_cannot_add_a_problem_statement_or_assessment_to_a_published_use_case(
+    client, part_editor, kind
+):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    make_assessment(published, revenue=2, company_value=2, cost_reduction=2)
+    overall = published.value_potential.overall
+    statements = published.problem_statements.count()
+    client.force_login(part_editor)
+    form = (
+        statement_form(published.problem_statements.first(), text="A brand new problem.")
+        if kind == "problemstatement"
+        else assessment_form(published)
+    )
+
+    response = client.post(f"/admin/usecases/{kind}/add/", form)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["use_case"] == [PUBLISH_ONLY]
+    published = UseCase.objects.get(pk=published.pk)
+    assert published.value_potential.overall == overall == 2
+    assert published.problem_statements.count() == statements
+    assert history(published) == []
+
+
+def test_an_editor_cannot_move_a_draft_problem_statement_into_a_published_use_case(
+    client, part_editor
+):
+    draft = make_use_case(status=UseCase.Status.DRAFT)
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    statement = draft.problem_statements.first()
+    client.force_login(part_editor)
+
+    response = client.post(
+        f"/admin/usecases/problemstatement/{statement.pk}/change/",
+        statement_form(statement, use_case=published.pk),
+    )
+
+    assert response.context["adminform"].form.errors["use_case"] == [PUBLISH_ONLY]
+    statement.refresh_from_db()
+    assert statement.use_case == draft
+
+
+@pytest.mark.parametrize("kind", ["problemstatement", "expertassessment"])
+def test_an_editor_cannot_delete_a_published_use_cases_problem_statement_or_assessment(
+    client, part_editor, kind
+):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    make_assessment(published)
+    part = published.problem_statements if kind == "problemstatement" else published.assessments
+    first = part.first()
+    count = part.count()
+    client.force_login(part_editor)
+
+    one = client.post(f"/admin/usecases/{kind}/{first.pk}/delete/", {"post": "yes"})
+    bulk = client.post(
+        f"/admin/usecases/{kind}/",
+        {"action": "delete_selected", "_selected_action": [first.pk], "post": "yes"},
+    )
+
+    assert one.status_code == bulk.status_code == 403
+    assert part.count() == count
+    assert history(published) == []
+
+
+def test_an_editor_edits_a_drafts_problem_statements_and_assessments_with_history(
+    client, part_editor
+):
+    draft = make_use_case(status=UseCase.Status.DRAFT)
+    statement = draft.problem_statements.filter(language="en").first()
+    client.force_login(part_editor)
+
+    changed = client.post(
+        f"/admin/usecases/problemstatement/{statement.pk}/change/",
+        statement_form(statement, text="Our invoices pile up on the desk."),
+    )
+    added = client.post("/admin/usecases/expertassessment/add/", assessment_form(draft))
+
+    assert changed.status_code == added.status_code == 302
+    first, second = history(draft)
+    assert first.user == second.user == part_editor
+    assert first.source == second.source == UseCaseChange.Source.ADMIN
+    old, new = first.fields["problem_statements_en"]
+    assert statement.text in old and "Our invoices pile up on the desk." in new
+    assert second.fields["assessments"] == [
+        [],
+        ["Prof. Dr. Kurz, 2026-11-28: revenue 5, company value 5, cost reduction 5"],
+    ]
+
+
+def test_a_publisher_changes_a_published_use_cases_assessments_and_statements_with_history(
+    client, part_publisher
+):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    make_assessment(published, assessor="Dr. Lang", revenue=2, company_value=2, cost_reduction=2)
+    statement = published.problem_statements.filter(language="de").first()
+    client.force_login(part_publisher)
+
+    added = client.post("/admin/usecases/expertassessment/add/", assessment_form(published))
+    deleted = client.post(
+        f"/admin/usecases/problemstatement/{statement.pk}/delete/", {"post": "yes"}
+    )
+
+    assert added.status_code == deleted.status_code == 302
+    assert UseCase.objects.get(pk=published.pk).value_potential.overall == 3.5
+    assessment, removal = history(published)
+    assert assessment.user == part_publisher
+    assert assessment.fields["assessments"] == [
+        ["Dr. Lang, 2026-11-01: revenue 2, company value 2, cost reduction 2"],
+        [
+            "Dr. Lang, 2026-11-01: revenue 2, company value 2, cost reduction 2",
+            "Prof. Dr. Kurz, 2026-11-28: revenue 5, company value 5, cost reduction 5",
+        ],
+    ]
+    old, new = removal.fields["problem_statements_de"]
+    assert statement.text in old and statement.text not in new and len(new) == len(old) - 1
+    page = client.get(f"/admin/usecases/usecase/{published.pk}/change/").content.decode()
+    assert "Prof. Dr. Kurz, 2026-11-28" in page
+
+
+def test_an_assessment_added_inline_on_a_published_use_case_is_recorded(client, part_publisher):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    data = change_form_data(published)
+    data.update(
+        {
+            "assessments-TOTAL_FORMS": "1",
+            **{
+                f"assessments-0-{name}": value
+                for name, value in assessment_form(published).items()
+                if name != "use_case"
+            },
+        }
+    )
+    client.force_login(part_publisher)
+
+    response = client.post(f"/admin/usecases/usecase/{published.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
+    [change] = history(published)
+    assert change.fields == {
+        "assessments": [
+            [],
+            ["Prof. Dr. Kurz, 2026-11-28: revenue 5, company value 5, cost reduction 5"],
+        ]
+    }
+
+
+def import_rows(resource_class, rows: list[dict[str, object]], user, *, dry_run: bool = False):
+    dataset = tablib.Dataset(headers=list(rows[0]))
+    for row in rows:
+        dataset.append(list(row.values()))
+    return resource_class().import_data(dataset, dry_run=dry_run, user=user)
+
+
+def test_importing_a_published_use_cases_statements_or_assessments_needs_the_publish_permission(
+    part_editor, part_publisher
+):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    statement = {
+        "use_case": published.slug,
+        "language": "en",
+        "text": "Imported: our forklifts crash into racks.",
+        "position": 9,
+        "from_catalog": 0,
+    }
+    assessment = {
+        "use_case": published.slug,
+        "assessor": "Imported Expert",
+        "assessed_on": "2026-11-28",
+        "editorial_estimate": 0,
+        "revenue": 5,
+        "company_value": 5,
+        "cost_reduction": 5,
+        "comment_en": "",
+        "comment_de": "",
+    }
+
+    for resource_class, row in (
+        (ProblemStatementResource, statement),
+        (ExpertAssessmentResource, assessment),
+    ):
+        recorded = len(history(published))
+        refused = import_rows(resource_class, [row], part_editor)
+        assert [str(e) for e in refused.invalid_rows[0].error.messages] == [PUBLISH_ONLY]
+        assert len(history(published)) == recorded
+
+        accepted = import_rows(resource_class, [row], part_publisher)
+        assert accepted.totals["new"] == 1
+
+    statements, assessments = history(published)
+    assert statements.source == assessments.source == UseCaseChange.Source.IMPORT
+    assert statements.user == assessments.user == part_publisher
+    assert (
+        "Imported: our forklifts crash into racks." in statements.fields["problem_statements_en"][1]
+    )
+    assert assessments.fields["assessments"][1] == [
+        "Imported Expert, 2026-11-28: revenue 5, company value 5, cost reduction 5"
+    ]
+
+
+def test_an_import_of_a_drafts_statements_is_one_history_entry_per_use_case(part_editor):
+    draft = make_use_case(status=UseCase.Status.DRAFT)
+    rows = [
+        {
+            "use_case": draft.slug,
+            "language": "de",
+            "text": f"Importiert {n}",
+            "position": n,
+            "from_catalog": 0,
+        }
+        for n in range(3)
+    ]
+
+    assert import_rows(ProblemStatementResource, rows, part_editor).totals["new"] == 3
+
+    [change] = history(draft)
+    old, new = change.fields["problem_statements_de"]
+    assert set(new) - set(old) == {"Importiert 0", "Importiert 1", "Importiert 2"}
+    assert set(change.fields) == {"problem_statements_de"}
+
+
+def test_nobody_deletes_a_published_use_case_it_is_retired_first(
+    client, part_editor, part_publisher
+):
+    published = make_use_case(status=UseCase.Status.PUBLISHED)
+    draft = make_use_case(status=UseCase.Status.DRAFT)
+
+    for user in (part_editor, part_publisher):
+        client.force_login(user)
+        page = client.get(f"/admin/usecases/usecase/{published.pk}/change/").content.decode()
+        assert f"/admin/usecases/usecase/{published.pk}/delete/" not in page
+        one = client.post(f"/admin/usecases/usecase/{published.pk}/delete/", {"post": "yes"})
+        bulk = client.post(
+            "/admin/usecases/usecase/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [published.pk, draft.pk],
+                "post": "yes",
+            },
+        )
+        assert one.status_code == bulk.status_code == 403
+        assert UseCase.objects.filter(pk__in=[published.pk, draft.pk]).count() == 2
+    confirmation = client.post(
+        "/admin/usecases/usecase/",
+        {"action": "delete_selected", "_selected_action": [published.pk]},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert "veröffentlichte Anwendungsfälle (ziehen Sie sie zuerst zurück)" in (
+        confirmation.content.decode()
+    )
+
+    # Retiring takes it off the site and is recorded; then a publisher may delete it.
+    assert move(client, published, UseCase.Status.RETIRED).status_code == 302
+    assert history(published)[-1].fields == {"status": ["published", "retired"]}
+    client.force_login(part_editor)
+    assert (
+        client.post(f"/admin/usecases/usecase/{published.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    client.force_login(part_publisher)
+    assert (
+        client.post(f"/admin/usecases/usecase/{published.pk}/delete/", {"post": "yes"}).status_code
+        == 302
+    )
+    assert not UseCase.objects.filter(pk=published.pk).exists()
+
+
+def test_an_editor_deletes_a_draft(client, part_editor):
+    draft = make_use_case(status=UseCase.Status.DRAFT)
+    client.force_login(part_editor)
+
+    response = client.post(
+        "/admin/usecases/usecase/",
+        {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not UseCase.objects.filter(pk=draft.pk).exists()

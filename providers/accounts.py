@@ -1,0 +1,60 @@
+"""Provider sign-up (django-allauth) that tells nobody whether an address is registered.
+
+allauth already answers a registered address with the usual redirect and sends it an "account
+exists" email instead of a verification link. Two differences remained: creating an account
+hashes the password, which takes a measurable quarter of a second that a registered address
+skipped; and allauth sends an address at most one such email every few minutes and then adds no
+"Confirmation email sent" message either. Both answers now cost one password hash and carry the
+same message; emails are sent in both cases under the same per-address limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django.contrib import messages
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
+
+CONFIRMATION_SENT = "account/messages/email_confirmation_sent.txt"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Notes on the request that the "Confirmation email sent" message was added."""
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        if message_template == CONFIRMATION_SENT:
+            request._confirmation_sent_message = True  # type: ignore[attr-defined]
+        super().add_message(
+            request, level, message_template, message_context, extra_tags, message=message
+        )
+
+
+class SignupForm(AllauthSignupForm):
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        """Sign up a new address, or answer a registered one in the same time and words."""
+        if not self.account_already_exists:
+            return super().try_save(request)  # the message follows when the view completes
+        # What creating the account would have cost; the hash itself is thrown away.
+        make_password(self.cleaned_data.get("password1"))
+        user, response = super().try_save(request)
+        if not getattr(request, "_confirmation_sent_message", False):
+            # allauth skipped the email (and so the message) within its per-address limit.
+            email = self.cleaned_data["email"]
+            AccountAdapter(request).add_message(
+                request,
+                messages.INFO,
+                CONFIRMATION_SENT,
+                {"email": email, "login": False, "signup": True},
+            )
+        return user, response
