@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.context_processors import site_name
 from providers.forms import ProviderProfileForm
 from usecases.models import (
     ContactRequest,
@@ -107,7 +108,7 @@ def _email_language(provider: Provider) -> str:
 
 def _send(subject: str, template: str, context: dict, to: list[str], **headers) -> bool:
     """Send one plain-text email; a failing mail server is logged, never raised to the user."""
-    body = render_to_string(template, context)
+    body = render_to_string(template, {"site_name": site_name(), **context})
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, **headers)
     try:
         message.send()
@@ -149,7 +150,8 @@ def invite_colleague(
     )
     with translation.override(_email_language(provider)):
         _send(
-            _("Join %(provider)s on the AI Use Case Matcher") % {"provider": provider.name},
+            _("Join %(provider)s on %(site_name)s")
+            % {"provider": provider.name, "site_name": site_name()},
             "providers/email/invitation.txt",
             {"provider": provider, "invited_by": invited_by, "accept_url": accept_url(invitation)},
             [invitation.email],
