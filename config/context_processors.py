@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
+
+# The default SITE_NAME, listed so that `make messages` keeps its German translation.
+DEFAULT_SITE_NAME = gettext_noop("AI Use Case Matcher")
 
 
 def site_name() -> str:

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "import_export",  # catalog import/export in the admin (CSV, XLSX)
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
     "csp",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, with a section name the admin can translate
     "usecases",
     "matching",
     "providers",

@@ -28,13 +28,15 @@ def _validate_codes(vocabulary: vocabularies.Vocabulary, field: str, codes: obje
 
 
 class Cluster(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("short name (in addresses)"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"))
-    ordering = models.PositiveSmallIntegerField(default=0)
+    ordering = models.PositiveSmallIntegerField(_("position in lists"), default=0)
 
     class Meta:
         ordering = ["ordering", "slug"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
 
     def __str__(self) -> str:
         return self.name
@@ -110,24 +112,31 @@ class UseCase(models.Model):
         CURRENT = "current", _("Current")
         FAILED = "failed", _("Failed")
 
-    slug = models.SlugField(max_length=120, unique=True)
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="use_cases")
+    slug = models.SlugField(_("short name (in addresses)"), max_length=120, unique=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="use_cases", verbose_name=_("cluster")
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"))
     data_needed = models.TextField(_("data needed"))
-    business_functions = models.JSONField(default=list, blank=True)
-    industries = models.JSONField(default=list, blank=True)
-    ai_techniques = models.JSONField(default=list, blank=True)
-    obstacles = models.JSONField(default=list, blank=True)
-    effort = models.CharField(max_length=10, choices=Effort.choices, default=Effort.MEDIUM)
+    business_functions = models.JSONField(_("business functions"), default=list, blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    ai_techniques = models.JSONField(_("AI techniques"), default=list, blank=True)
+    obstacles = models.JSONField(_("obstacles"), default=list, blank=True)
+    effort = models.CharField(
+        _("effort"), max_length=10, choices=Effort.choices, default=Effort.MEDIUM
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     embedding_status = models.CharField(
-        max_length=10, choices=EmbeddingStatus.choices, default=EmbeddingStatus.STALE
+        _("embedding"),
+        max_length=10,
+        choices=EmbeddingStatus.choices,
+        default=EmbeddingStatus.STALE,
     )
-    embedding_error = models.TextField(blank=True)
+    embedding_error = models.TextField(_("embedding error"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, editable=False)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,8 +146,8 @@ class UseCase(models.Model):
         editable=False,
         verbose_name=_("status changed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UseCaseQuerySet.as_manager()
 
@@ -152,6 +161,8 @@ class UseCase(models.Model):
 
     class Meta:
         ordering = ["cluster__ordering", "slug"]
+        verbose_name = _("use case")
+        verbose_name_plural = _("use cases")
         permissions = [("publish_usecase", _("Can publish and retire use cases"))]
 
     def __str__(self) -> str:
@@ -202,18 +213,24 @@ class ProblemStatement(models.Model):
         GERMAN = "de", "Deutsch"
 
     use_case = models.ForeignKey(
-        UseCase, on_delete=models.CASCADE, related_name="problem_statements"
+        UseCase,
+        on_delete=models.CASCADE,
+        related_name="problem_statements",
+        verbose_name=_("use case"),
     )
-    language = models.CharField(max_length=2, choices=Language.choices)
-    text = models.CharField(max_length=500)
-    position = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     from_catalog = models.BooleanField(
+        _("from the catalog files"),
         default=False,
         help_text=_("Loaded from the catalog files; admin-added statements are kept."),
     )
 
     class Meta:
         ordering = ["use_case", "language", "position", "id"]
+        verbose_name = _("problem statement")
+        verbose_name_plural = _("problem statements")
         constraints = [
             models.UniqueConstraint(
                 fields=["use_case", "language", "text"], name="unique_problem_statement"
@@ -232,7 +249,9 @@ class UseCaseChange(models.Model):
         IMPORT = "import", _("Import")
         STATUS = "status", _("Status change")
 
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="changes")
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="changes", verbose_name=_("use case")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -255,7 +274,9 @@ class UseCaseChange(models.Model):
 
 
 class ExpertAssessment(models.Model):
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="assessments")
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("use case")
+    )
     assessor = models.CharField(_("assessor (name or role)"), max_length=200)
     assessed_on = models.DateField(_("date"))
     editorial_estimate = models.BooleanField(
@@ -274,6 +295,8 @@ class ExpertAssessment(models.Model):
 
     class Meta:
         ordering = ["use_case", "-assessed_on", "assessor"]
+        verbose_name = _("expert assessment")
+        verbose_name_plural = _("expert assessments")
         constraints = [
             models.UniqueConstraint(
                 fields=["use_case", "assessor", "assessed_on"], name="one_assessment_per_day"
@@ -336,7 +359,7 @@ class Provider(models.Model):
     REVIEWED_FIELDS = ("name", "website", "use_cases", "clusters")
 
     name = models.CharField(_("company name"), max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(_("short name (in addresses)"), max_length=120, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     regions = models.JSONField(_("regions"), default=list, blank=True)
@@ -351,17 +374,20 @@ class Provider(models.Model):
         db_index=True,
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
     is_example = models.BooleanField(
-        default=False, help_text=_("A fictional provider that shows how the platform works.")
+        _("example provider"),
+        default=False,
+        help_text=_("A fictional provider that shows how the platform works."),
     )
     use_cases = models.ManyToManyField(
         UseCase, blank=True, related_name="providers", verbose_name=_("use cases offered")
@@ -372,13 +398,15 @@ class Provider(models.Model):
         related_name="providers",
         verbose_name=_("whole clusters offered"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
 
     def __str__(self) -> str:
         return self.name
@@ -432,12 +460,21 @@ class ProviderMembership(models.Model):
         OWNER = "owner", _("Owner")
         COLLEAGUE = "colleague", _("Colleague")
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_membership"
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("provider")
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.COLLEAGUE)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_membership",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.COLLEAGUE)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provider team member")
+        verbose_name_plural = _("provider team members")
 
     def __str__(self) -> str:
         return f"{self.user} at {self.provider} ({self.role})"
@@ -448,16 +485,24 @@ class ProviderInvitation(models.Model):
 
     VALID_DAYS = 14
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("provider")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("email"))
+    token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "email"],
@@ -484,10 +529,18 @@ class ContactRequest(models.Model):
         CLOSED = "closed", _("Closed")
 
     provider = models.ForeignKey(
-        Provider, on_delete=models.CASCADE, related_name="contact_requests"
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+        verbose_name=_("provider"),
     )
     use_case = models.ForeignKey(
-        UseCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        UseCase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("use case"),
     )
     # Set only when the company stored its query and chose to share it with the provider.
     submission = models.ForeignKey(
@@ -496,6 +549,7 @@ class ContactRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contact_requests",
+        verbose_name=_("stored query"),
     )
     name = models.CharField(_("your name"), max_length=200)
     company = models.CharField(_("company"), max_length=200)
@@ -504,11 +558,13 @@ class ContactRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
 
     def __str__(self) -> str:
         return f"{self.company} to {self.provider} ({self.created_at:%Y-%m-%d})"
@@ -520,12 +576,18 @@ class ProviderAppearance(models.Model):
     Counts only: nothing of the query is kept, so companies that did not store theirs count too.
     """
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="appearances")
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="appearances", verbose_name=_("provider")
+    )
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="+", verbose_name=_("use case")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("times shown"), default=0)
 
     class Meta:
+        verbose_name = _("provider appearance")
+        verbose_name_plural = _("provider appearances")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "use_case", "day"], name="one_count_per_provider_use_case_day"
