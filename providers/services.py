@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from config.context_processors import site_name
 from providers.forms import ProviderProfileForm
 from usecases.models import (
+    Cluster,
     ContactRequest,
     Provider,
     ProviderAppearance,
@@ -118,9 +119,89 @@ def _send(subject: str, template: str, context: dict, to: list[str], **headers) 
     return True
 
 
+def public_profile_context(provider: Provider) -> dict[str, object]:
+    """What the public profile page shows besides the provider: its offer, in catalog order."""
+    return {
+        "offered": UseCase.objects.for_display().filter(providers=provider),
+        "clusters": provider.clusters.all(),
+    }
+
+
+# What a company sees of a profile, in the order the review page lists changes.
+PUBLIC_FIELDS = (
+    "name",
+    "website",
+    "description_de",
+    "description_en",
+    "contact_email",
+    "regions",
+    "languages",
+    "company_sizes",
+    "use_cases",
+    "clusters",
+)
+
+
+def public_snapshot(provider: Provider) -> dict[str, object]:
+    """The profile's public values as JSON: texts as they are, lists sorted, offers as titles."""
+    snapshot: dict[str, object] = {}
+    for name in PUBLIC_FIELDS:
+        # Slugs, not titles: titles follow the language of whoever looks.
+        if name == "use_cases":
+            value: object = sorted(u.slug for u in provider.use_cases.all())
+        elif name == "clusters":
+            value = sorted(c.slug for c in provider.clusters.all())
+        else:
+            value = getattr(provider, name)
+            value = sorted(value) if isinstance(value, list) else (value or "")
+        snapshot[name] = value
+    return snapshot
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+def _shown(value: object, names: dict[str, str] | None = None) -> str:
+    if isinstance(value, list):
+        value = ", ".join((names or {}).get(item, item) for item in value)
+    return str(value) if value else "\u2013"
+
+
+def changes_since_approval(provider: Provider) -> list[FieldChange] | None:
+    """Each public field that differs from the last approved profile; None if never approved."""
+    if not provider.approved_snapshot:
+        return None
+    now = public_snapshot(provider)
+    before = provider.approved_snapshot
+    changed = [name for name, value in now.items() if before.get(name, "") != value]
+    names: dict[str, dict[str, str]] = {}
+    if "use_cases" in changed:
+        names["use_cases"] = {u.slug: u.title for u in UseCase.objects.all()}
+    if "clusters" in changed:
+        names["clusters"] = {c.slug: c.name for c in Cluster.objects.all()}
+    return [
+        FieldChange(
+            str(Provider._meta.get_field(name).verbose_name),
+            _shown(before.get(name, ""), names.get(name)),
+            _shown(now[name], names.get(name)),
+        )
+        for name in changed
+    ]
+
+
 def review(provider: Provider, reviewer: AbstractBaseUser, approve: bool, reason: str = "") -> None:
-    """Approve or reject a submitted profile and tell the provider, with the reason."""
+    """Approve or reject a submitted profile and tell the provider, with the reason.
+
+    An approval keeps the approved public values, so the next review shows what changed since.
+    """
     provider.review(reviewer, approve, reason)
+    if approve:
+        provider.approved_snapshot = public_snapshot(provider)
+        provider.save(update_fields=["approved_snapshot"])
     with translation.override(_email_language(provider)):
         subject = (
             _("Your provider profile is approved")

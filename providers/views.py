@@ -63,11 +63,10 @@ def _public(slug: str) -> Provider:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     provider = _public(slug)
-    offered = UseCase.objects.for_display().filter(providers=provider)
     return render(
         request,
         "providers/detail.html",
-        {"provider": provider, "offered": offered, "clusters": provider.clusters.all()},
+        {"provider": provider, **services.public_profile_context(provider)},
     )
 
 

@@ -26,7 +26,7 @@ from matching.models import Submission
 from matching.services import InvalidQuery, clean_problem_text, preview_rank
 from matching.tasks import refresh_use_cases
 from providers.forms import RejectionForm
-from providers.services import review
+from providers.services import changes_since_approval, public_profile_context, review
 from usecases.curation import (
     PUBLISH_PERMISSION,
     TransitionRefused,
@@ -473,7 +473,14 @@ class ProviderMembershipInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "approval_status", "submitted_at", "is_example", "contact_email")
+    list_display = (
+        "name",
+        "approval_status",
+        "review_link",
+        "submitted_at",
+        "is_example",
+        "contact_email",
+    )
     list_filter = ("approval_status", "is_example")
     search_fields = ("name", "slug", "contact_email")
     prepopulated_fields = {"slug": ("name",)}
@@ -528,6 +535,95 @@ class ProviderAdmin(TabbedTranslationAdmin):
         )
         self._warn_undecided(request, len(pending), queryset.count())
         return None
+
+    # The review page: the profile as companies would see it, what changed, and the decision.
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="usecases_provider_review",
+            )
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description=_("review"))
+    def review_link(self, provider: Provider) -> str:
+        label = (
+            _("Review now")
+            if provider.approval_status == Provider.Approval.PENDING
+            else _("Show profile")
+        )
+        url = reverse("admin:usecases_provider_review", args=[provider.pk])
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        provider = get_object_or_404(Provider, pk=object_id)
+        if not self.has_view_or_change_permission(request, provider):
+            raise PermissionDenied
+        may_decide = (
+            self.has_change_permission(request, provider)
+            and provider.approval_status == Provider.Approval.PENDING
+        )
+        form = RejectionForm()
+        status = 200
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            decision = request.POST.get("decision")
+            if decision == "approve":
+                review(provider, request.user, approve=True)
+                self.message_user(
+                    request,
+                    gettext("%(name)s is approved, public now and notified by email.")
+                    % {"name": provider.name},
+                    messages.SUCCESS,
+                )
+                return self._next_review(provider)
+            if decision == "reject":
+                form = RejectionForm(request.POST)
+                if form.is_valid():
+                    review(
+                        provider, request.user, approve=False, reason=form.cleaned_data["reason"]
+                    )
+                    self.message_user(
+                        request,
+                        gettext("%(name)s is rejected and was sent the reason by email.")
+                        % {"name": provider.name},
+                        messages.SUCCESS,
+                    )
+                    return self._next_review(provider)
+            status = 400
+        return TemplateResponse(
+            request,
+            "admin/usecases/provider/review.html",
+            {
+                **public_profile_context(provider),
+                "provider": provider,
+                "changes": changes_since_approval(provider),
+                "may_decide": may_decide,
+                "form": form,
+                "change_url": reverse("admin:usecases_provider_change", args=[provider.pk]),
+                "list_url": reverse("admin:usecases_provider_changelist")
+                + "?approval_status__exact=pending",
+            },
+            status=status,
+        )
+
+    def _next_review(self, decided: Provider) -> HttpResponseRedirect:
+        """On to the next pending profile, or back to the list when none is left."""
+        pending = (
+            Provider.objects.filter(approval_status=Provider.Approval.PENDING)
+            .exclude(pk=decided.pk)
+            .order_by("submitted_at")
+            .first()
+        )
+        if pending is not None:
+            return HttpResponseRedirect(
+                reverse("admin:usecases_provider_review", args=[pending.pk])
+            )
+        return HttpResponseRedirect(reverse("admin:usecases_provider_changelist"))
 
     def _warn_undecided(self, request: HttpRequest, decided: int, selected: int) -> None:
         if decided < selected:

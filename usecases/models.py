@@ -374,6 +374,10 @@ class Provider(models.Model):
         db_index=True,
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # What companies saw when the profile was last approved, to show reviewers what changed.
+    approved_snapshot = models.JSONField(
+        _("profile as last approved"), default=dict, blank=True, editable=False
+    )
     submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
