@@ -134,6 +134,19 @@ class ContactStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ContactRequest.Status.choices)
 
 
+class ReplyForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your answer"),
+        min_length=20,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
+        help_text=_(
+            "Sent to the company by email with its request quoted below; its answer comes "
+            "straight to your address."
+        ),
+    )
+
+
 class RejectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the provider)"),

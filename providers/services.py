@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -17,12 +18,13 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.context_processors import site_name
 from providers.forms import ProviderProfileForm
+from usecases import vocabularies
 from usecases.models import (
     Cluster,
     ContactRequest,
@@ -178,7 +180,15 @@ def changes_since_approval(provider: Provider) -> list[FieldChange] | None:
     now = public_snapshot(provider)
     before = provider.approved_snapshot
     changed = [name for name, value in now.items() if before.get(name, "") != value]
-    names: dict[str, dict[str, str]] = {}
+    # Code lists read as their labels in the reviewer's language.
+    names: dict[str, dict[str, str]] = {
+        field: {code: vocabularies.label(vocabulary, code) for code in vocabulary}
+        for field, vocabulary in (
+            ("regions", vocabularies.REGIONS),
+            ("languages", vocabularies.LANGUAGE_CODES),
+            ("company_sizes", vocabularies.COMPANY_SIZES),
+        )
+    }
     if "use_cases" in changed:
         names["use_cases"] = {u.slug: u.title for u in UseCase.objects.all()}
     if "clusters" in changed:
@@ -266,6 +276,52 @@ def send_contact_request(contact: ContactRequest, site_url: str) -> bool:
             {"contact": contact, "site_url": site_url},
             provider.staff_emails(),
             reply_to=[contact.email],
+        )
+
+
+def new_request_count(provider: Provider) -> int:
+    return provider.contact_requests.filter(status=ContactRequest.Status.NEW).count()
+
+
+def quoted(text: str) -> str:
+    """The text as an email quote, every line prefixed with "> "."""
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+
+
+def reply_subject(contact: ContactRequest) -> str:
+    with translation.override(contact.language):
+        return _("Re: your request to %(provider)s") % {"provider": contact.provider.name}
+
+
+def mailto_reply(contact: ContactRequest) -> str:
+    """A mailto link that opens the provider's own mail program with the request quoted."""
+    with translation.override(contact.language):
+        intro = _("On %(date)s you wrote to us:") % {
+            "date": formats.date_format(timezone.localtime(contact.created_at), "DATE_FORMAT")
+        }
+    body = f"\n\n{intro}\n{quoted(contact.message)}\n"
+    query = urlencode({"subject": reply_subject(contact), "body": body}, quote_via=quote)
+    return f"mailto:{quote(contact.email, safe='@')}?{query}"
+
+
+def reply_to_request(contact: ContactRequest, author: AbstractBaseUser, message: str) -> bool:
+    """Email the provider's answer to the company, quoting its request, and mark it answered.
+
+    The answer is stored first, so a mail server that is down loses nothing; the company's
+    answer goes to the author and the provider's contact address (Reply-To).
+    """
+    contact.reply = message
+    contact.status = ContactRequest.Status.ANSWERED
+    contact.answered_at = timezone.now()
+    contact.answered_by = author
+    contact.save(update_fields=["reply", "status", "answered_at", "answered_by", "updated_at"])
+    with translation.override(contact.language):
+        return _send(
+            reply_subject(contact),
+            "providers/email/reply.txt",
+            {"contact": contact, "message": message, "quote": quoted(contact.message)},
+            [contact.email],
+            reply_to=list(dict.fromkeys([author.email, contact.provider.contact_email])),
         )
 
 

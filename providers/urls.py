@@ -13,6 +13,7 @@ urlpatterns = [
     path("provider/profile/", views.profile, name="profile"),
     path("provider/submit/", views.submit, name="submit"),
     path("provider/requests/<int:pk>/status/", views.contact_status, name="contact_status"),
+    path("provider/requests/<int:pk>/reply/", views.reply, name="reply"),
     path("provider/team/", views.team, name="team"),
     path("provider/invitations/<uuid:token>/", views.invitation, name="invitation"),
 ]

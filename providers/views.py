@@ -13,7 +13,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.ratelimit import rate_limit
@@ -24,6 +26,7 @@ from providers.forms import (
     ContactStatusForm,
     InvitationForm,
     ProviderProfileForm,
+    ReplyForm,
 )
 from usecases import vocabularies
 from usecases.models import (
@@ -90,6 +93,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         contact_request.provider = provider
         contact_request.use_case = use_case
         contact_request.submission = submission if form.cleaned_data["share_query"] else None
+        contact_request.language = translation.get_language()[:2]
         contact_request.save()
         site_url = request.build_absolute_uri("/").rstrip("/")
         transaction.on_commit(lambda: services.send_contact_request(contact_request, site_url))
@@ -105,6 +109,18 @@ def _shareable_submission(query_id: str) -> Submission | None:
 
 
 # --- the provider's own pages -------------------------------------------------------------
+
+# One click moves a request on; each status offers the moves that make sense from it.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    ContactRequest.Status.NEW: (ContactRequest.Status.ANSWERED, ContactRequest.Status.CLOSED),
+    ContactRequest.Status.ANSWERED: (ContactRequest.Status.CLOSED, ContactRequest.Status.NEW),
+    ContactRequest.Status.CLOSED: (ContactRequest.Status.NEW,),
+}
+STATUS_MOVE_LABELS = {
+    ContactRequest.Status.NEW: gettext_lazy("Mark as new"),
+    ContactRequest.Status.ANSWERED: gettext_lazy("Mark as answered"),
+    ContactRequest.Status.CLOSED: gettext_lazy("Close"),
+}
 
 
 def provider_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -128,6 +144,10 @@ def dashboard(request: HttpRequest, membership: ProviderMembership) -> HttpRespo
     contact_requests = provider.contact_requests.select_related("use_case", "submission")
     if status in ContactRequest.Status.values:
         contact_requests = contact_requests.filter(status=status)
+    contact_requests = list(contact_requests.select_related("answered_by"))
+    for contact in contact_requests:
+        contact.mailto = services.mailto_reply(contact)
+        contact.moves = [(move, STATUS_MOVE_LABELS[move]) for move in STATUS_MOVES[contact.status]]
     return render(
         request,
         "providers/dashboard.html",
@@ -204,7 +224,59 @@ def contact_status(request: HttpRequest, membership: ProviderMembership, pk: int
         return redirect("providers:dashboard")
     contact_request.status = form.cleaned_data["status"]
     contact_request.save(update_fields=["status", "updated_at"])
-    return redirect("providers:dashboard")
+    messages.success(
+        request,
+        _("The request from %(company)s is now: %(status)s.")
+        % {"company": contact_request.company, "status": contact_request.get_status_display()},
+    )
+    return _back_to_requests(request.POST.get("shown", ""), contact_request)
+
+
+def _back_to_requests(shown_status: str, contact: ContactRequest) -> HttpResponse:
+    """The dashboard with the filter the provider was looking at, scrolled to the request."""
+    query = f"?status={shown_status}" if shown_status in ContactRequest.Status.values else ""
+    return redirect(f"{reverse('providers:dashboard')}{query}#request-{contact.pk}")
+
+
+@provider_member
+def reply(request: HttpRequest, membership: ProviderMembership, pk: int) -> HttpResponse:
+    """Answer a contact request by email from here; the request is marked answered."""
+    contact_request = get_object_or_404(
+        ContactRequest.objects.select_related("use_case"), pk=pk, provider=membership.provider
+    )
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = services.reply_to_request(
+            contact_request, request.user, form.cleaned_data["message"]
+        )
+        if sent:
+            messages.success(
+                request,
+                _("Your answer was sent to %(email)s; the request is marked answered.")
+                % {"email": contact_request.email},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Your answer is saved and the request marked answered, but the email "
+                    "could not be sent. Please answer %(email)s from your email program."
+                )
+                % {"email": contact_request.email},
+            )
+        return redirect(f"{reverse('providers:dashboard')}#request-{contact_request.pk}")
+    return render(
+        request,
+        "providers/reply.html",
+        {
+            "provider": membership.provider,
+            "contact": contact_request,
+            "form": form,
+            "subject": services.reply_subject(contact_request),
+            "mailto": services.mailto_reply(contact_request),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @provider_member

@@ -562,6 +562,18 @@ class ContactRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
+    # The interface language the company wrote in, so that a reply's framing speaks it too.
+    language = models.CharField(_("language"), max_length=2, default="en")
+    reply = models.TextField(_("reply"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
