@@ -17,6 +17,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Sum
+from django.forms import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
@@ -32,6 +33,7 @@ from usecases.models import (
     ProviderAppearance,
     ProviderInvitation,
     ProviderMembership,
+    ProviderReference,
     UseCase,
 )
 
@@ -76,13 +78,17 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_provider(owner: AbstractBaseUser, form: ProviderProfileForm) -> Provider:
-    """A new draft profile from the form, owned by the user who filled it in."""
+def create_provider(
+    owner: AbstractBaseUser, form: ProviderProfileForm, references: BaseInlineFormSet
+) -> Provider:
+    """A new draft profile from the form and its references, owned by the user who filled it in."""
     provider = form.save(commit=False)
     provider.slug = unique_slug(provider.name)
     provider.approval_status = Provider.Approval.DRAFT
     provider.save()
     form.save_m2m()
+    references.instance = provider
+    _save_references(references)
     ProviderMembership.objects.create(
         provider=provider, user=owner, role=ProviderMembership.Role.OWNER
     )
@@ -90,19 +96,34 @@ def create_provider(owner: AbstractBaseUser, form: ProviderProfileForm) -> Provi
 
 
 @transaction.atomic
-def update_profile(form: ProviderProfileForm) -> list[str]:
-    """Save an edited profile; return the reviewed fields that changed.
+def update_profile(form: ProviderProfileForm, references: BaseInlineFormSet) -> list[str]:
+    """Save an edited profile and its references; return the reviewed fields that changed.
 
-    An approved provider whose name, website or offer changed goes back to review and is hidden
-    until an admin approves it again, so companies never see unreviewed claims.
+    An approved provider whose name, website, offer, logo or references changed goes back to
+    review and is hidden until an admin approves it again, so companies never see unreviewed
+    claims.
     """
     provider: Provider = form.instance
     was_public = provider.is_public
     changed = [field for field in Provider.REVIEWED_FIELDS if field in form.changed_data]
+    if form.logo_changed:
+        changed.append("logo")
+    if references.has_changed():
+        changed.append("references")
     form.save()
+    _save_references(references)
     if was_public and changed:
         provider.submit_for_review()
     return changed
+
+
+def _save_references(references: BaseInlineFormSet) -> None:
+    """Save the references in the order shown, numbering them from 0."""
+    references.save()
+    for position, reference in enumerate(references.instance.references.order_by("position", "pk")):
+        if reference.position != position:
+            reference.position = position
+            reference.save(update_fields=["position"])
 
 
 def _email_language(provider: Provider) -> str:
@@ -126,6 +147,9 @@ def public_profile_context(provider: Provider) -> dict[str, object]:
     return {
         "offered": UseCase.objects.for_display().filter(providers=provider),
         "clusters": provider.clusters.all(),
+        "references": provider.references.select_related("use_case").filter(
+            use_case__status=UseCase.Status.PUBLISHED
+        ),
     }
 
 
@@ -133,14 +157,19 @@ def public_profile_context(provider: Provider) -> dict[str, object]:
 PUBLIC_FIELDS = (
     "name",
     "website",
+    "logo_hash",
+    "locations",
     "description_de",
     "description_en",
+    "contact_name",
+    "contact_role",
     "contact_email",
     "regions",
     "languages",
     "company_sizes",
     "use_cases",
     "clusters",
+    "references",
 )
 
 
@@ -153,6 +182,11 @@ def public_snapshot(provider: Provider) -> dict[str, object]:
             value: object = sorted(u.slug for u in provider.use_cases.all())
         elif name == "clusters":
             value = sorted(c.slug for c in provider.clusters.all())
+        elif name == "references":
+            value = [
+                f"{r.use_case.slug}: {r.client} - {r.summary}"
+                for r in provider.references.select_related("use_case")
+            ]
         else:
             value = getattr(provider, name)
             value = sorted(value) if isinstance(value, list) else (value or "")
@@ -195,12 +229,20 @@ def changes_since_approval(provider: Provider) -> list[FieldChange] | None:
         names["clusters"] = {c.slug: c.name for c in Cluster.objects.all()}
     return [
         FieldChange(
-            str(Provider._meta.get_field(name).verbose_name),
+            str(_field_name(name)),
             _shown(before.get(name, ""), names.get(name)),
             _shown(now[name], names.get(name)),
         )
         for name in changed
     ]
+
+
+def _field_name(name: str) -> str:
+    if name == "references":
+        return str(ProviderReference._meta.verbose_name_plural)
+    if name == "logo_hash":
+        return str(Provider._meta.get_field("logo").verbose_name)
+    return str(Provider._meta.get_field(name).verbose_name)
 
 
 def review(provider: Provider, reviewer: AbstractBaseUser, approve: bool, reason: str = "") -> None:

@@ -26,6 +26,7 @@ from providers.forms import (
     ContactStatusForm,
     InvitationForm,
     ProviderProfileForm,
+    ReferenceFormSet,
     ReplyForm,
 )
 from usecases import vocabularies
@@ -169,36 +170,75 @@ def profile(request: HttpRequest) -> HttpResponse:
     """Create the provider profile, or edit it; reviewed fields send it back to review."""
     membership = services.membership_of(request.user)
     provider = membership.provider if membership else None
-    form = ProviderProfileForm(request.POST or None, instance=provider)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(
-                request, "providers/profile.html", {"form": form, "provider": provider}, status=400
-            )
-        if provider is None:
-            provider = services.create_provider(request.user, form)
-            messages.success(
-                request, _("Your profile is saved. Submit it for review when it is complete.")
+    form = ProviderProfileForm(request.POST or None, request.FILES or None, instance=provider)
+    references = ReferenceFormSet(
+        request.POST or None, instance=provider or Provider(), prefix="references"
+    )
+    context = {"form": form, "references": references, "provider": provider}
+    if request.method != "POST":
+        return render(request, "providers/profile.html", context)
+    # Both are validated before anything is saved: a bad logo or reference stores nothing.
+    form_valid, references_valid = form.is_valid(), references.is_valid()
+    if not (form_valid and references_valid):
+        return render(request, "providers/profile.html", context, status=400)
+    if provider is None:
+        provider = services.create_provider(request.user, form, references)
+        messages.success(
+            request, _("Your profile is saved. Submit it for review when it is complete.")
+        )
+    else:
+        changed = services.update_profile(form, references)
+        if changed and provider.approval_status == Provider.Approval.PENDING:
+            messages.warning(
+                request,
+                _(
+                    "Your changes are saved. Because they concern %(fields)s, an admin "
+                    "reviews your profile again; until then it is not shown publicly."
+                )
+                % {"fields": ", ".join(_field_label(f) for f in changed)},
             )
         else:
-            changed = services.update_profile(form)
-            if changed and provider.approval_status == Provider.Approval.PENDING:
-                messages.warning(
-                    request,
-                    _(
-                        "Your changes are saved. Because they concern %(fields)s, an admin "
-                        "reviews your profile again; until then it is not shown publicly."
-                    )
-                    % {"fields": ", ".join(_field_label(f) for f in changed)},
-                )
-            else:
-                messages.success(request, _("Your changes are saved."))
-        return redirect("providers:dashboard")
-    return render(request, "providers/profile.html", {"form": form, "provider": provider})
+            messages.success(request, _("Your changes are saved."))
+    return redirect("providers:dashboard")
 
 
 def _field_label(name: str) -> str:
+    if name == "logo":
+        return str(ProviderProfileForm.base_fields["logo_upload"].label)
+    if name == "references":
+        return str(_("References"))
     return str(ProviderProfileForm.base_fields[name].label or name)
+
+
+@provider_member
+def preview(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
+    """The provider's public page as companies will see it, whatever its review status."""
+    provider = membership.provider
+    return render(
+        request,
+        "providers/preview.html",
+        {"provider": provider, **services.public_profile_context(provider)},
+    )
+
+
+def logo(request: HttpRequest, slug: str) -> HttpResponse:
+    """The re-encoded logo; an unapproved provider's only for its members and the editors."""
+    provider = get_object_or_404(Provider, slug=slug)
+    membership = services.membership_of(request.user)
+    may_see = (
+        provider.is_public
+        or request.user.is_staff
+        or (membership is not None and membership.provider_id == provider.pk)
+    )
+    if not may_see or not provider.logo_hash:
+        raise Http404
+    response = HttpResponse(bytes(provider.logo), content_type=provider.logo_type)
+    response["Content-Disposition"] = 'inline; filename="logo.png"'
+    # The address carries the logo's hash, so a public logo can be cached for good.
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if provider.is_public else "private, no-cache"
+    )
+    return response
 
 
 @require_POST

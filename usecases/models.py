@@ -354,9 +354,11 @@ class Provider(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     # What a company relies on when it picks a provider: changing one of these on an approved
-    # profile sends it back to review. Description, regions, languages, sizes and the contact
-    # address change at once.
-    REVIEWED_FIELDS = ("name", "website", "use_cases", "clusters")
+    # profile sends it back to review. Description, regions, languages, sizes, locations and the
+    # contact details change at once. The logo and references are reviewed too: an image or a
+    # claimed client project is what an editor has to see before companies do.
+    REVIEWED_FIELDS = ("name", "website", "use_cases", "clusters", "logo", "references")
+    MAX_REFERENCES = 5
 
     name = models.CharField(_("company name"), max_length=200)
     slug = models.SlugField(_("short name (in addresses)"), max_length=120, unique=True)
@@ -366,6 +368,16 @@ class Provider(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     company_sizes = models.JSONField(_("company sizes served"), default=list, blank=True)
     contact_email = models.EmailField(_("contact email"))
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("contact person's role"), max_length=200, blank=True)
+    locations = models.CharField(
+        _("locations"), max_length=300, blank=True, help_text=_("Cities, separated by commas.")
+    )
+    # The logo as we re-encoded it (PNG, a few dozen KB at most), in the database rather than on a
+    # disk: web nodes share no directory, and the bytes served are never the bytes uploaded.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(_("logo format"), max_length=40, blank=True, editable=False)
+    logo_hash = models.CharField(_("logo fingerprint"), max_length=16, blank=True, editable=False)
     approval_status = models.CharField(
         _("review status"),
         max_length=10,
@@ -451,10 +463,50 @@ class Provider(models.Model):
             ]
         )
 
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the logo placeholder: "Belegblick GmbH" gives "BG"."""
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalnum()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+    def location_list(self) -> list[str]:
+        return [place.strip() for place in self.locations.split(",") if place.strip()]
+
+    def logo_url(self) -> str:
+        if not self.logo_hash:
+            return ""
+        return reverse("providers:logo", args=[self.slug]) + f"?v={self.logo_hash}"
+
     def staff_emails(self) -> list[str]:
         """Where news about the profile goes: its members and its contact address."""
         emails = [m.user.email for m in self.memberships.select_related("user") if m.user.email]
         return list(dict.fromkeys([*emails, self.contact_email]))
+
+
+class ProviderReference(models.Model):
+    """A short case description: a project the provider delivered, tied to a use case."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="references", verbose_name=_("provider")
+    )
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="+", verbose_name=_("use case")
+    )
+    client = models.CharField(
+        _("for whom"),
+        max_length=200,
+        help_text=_("A description is enough, e.g. “Machine builder, 300 employees”."),
+    )
+    summary = models.TextField(_("what was done and what it brought"), max_length=800)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["provider", "position", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return f"{self.provider} for {self.client}"
 
 
 class ProviderMembership(models.Model):
