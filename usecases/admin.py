@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +28,7 @@ from matching.services import InvalidQuery, clean_problem_text, preview_rank
 from matching.tasks import refresh_use_cases
 from providers.forms import RejectionForm
 from providers.services import changes_since_approval, public_profile_context, review
+from usecases import vocabularies
 from usecases.curation import (
     PUBLISH_PERMISSION,
     TransitionRefused,
@@ -104,6 +106,24 @@ class ProblemStatementInline(admin.TabularInline):
 class ExpertAssessmentInline(TranslationTabularInline):
     model = ExpertAssessment
     extra = 0
+    classes = ("compact-assessments",)
+    # Compact rows: scores are one digit and comments a short note, so the table fits the page.
+    formfield_overrides = {
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"min": 1, "max": 5, "class": "score-input"})
+        },
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+    }
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # Short column heads: the full names are long and stretch the table past the page.
+        for name, label in DIMENSION_NAMES.items():
+            formset.form.base_fields[name].label = label
+        formset.form.base_fields["editorial_estimate"].label = _("Estimate")
+        return formset
+
     fields = (
         "assessor",
         "assessed_on",
@@ -129,8 +149,33 @@ class PreviewForm(forms.Form):
             raise forms.ValidationError(exc.message) from None
 
 
+CODE_LIST_VOCABULARIES = {
+    "business_functions": vocabularies.BUSINESS_FUNCTIONS,
+    "industries": vocabularies.INDUSTRIES,
+    "ai_techniques": vocabularies.AI_TECHNIQUES,
+    "obstacles": vocabularies.OBSTACLES,
+}
+
+
+class UseCaseAdminForm(forms.ModelForm):
+    """Code lists as checkboxes with their labels, instead of JSON typed by hand."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, vocabulary in CODE_LIST_VOCABULARIES.items():
+            if name in self.fields:
+                model_field = UseCase._meta.get_field(name)
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=capfirst(model_field.verbose_name),
+                    choices=vocabularies.choices(vocabulary),
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple(attrs={"class": "code-list"}),
+                )
+
+
 @admin.register(UseCase)
 class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
+    form = UseCaseAdminForm
     resource_classes = [UseCaseResource]
     change_form_template = "admin/usecases/usecase/change_form.html"
     list_display = (
@@ -261,9 +306,15 @@ class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
             "form": form,
             "preview": preview,
         }
-        return TemplateResponse(
-            request, "admin/usecases/usecase/preview.html", context, status=status
+        # The box beside the form asks for the result alone (its script adds `fragment`);
+        # without JavaScript the same address answers with the whole page.
+        context["fragment"] = bool(request.GET.get("fragment"))
+        template = (
+            "admin/usecases/usecase/_preview_result.html"
+            if context["fragment"]
+            else "admin/usecases/usecase/preview.html"
         )
+        return TemplateResponse(request, template, context, status=status)
 
     # The change history: the values before an admin save, compared after inlines are saved.
 
