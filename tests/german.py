@@ -12,12 +12,17 @@ PRONOUNS = (
 # "Bestätigen Sie" is formal; "Bestätige" is not.
 IMPERATIVES = (
     "achte aktiviere ändere antworte beachte benutze besuche bestätige deaktiviere entferne "
-    "erstelle folge fordere frag frage füge gehe gib hinterlege ignoriere klick klicke kontaktiere "
-    "kopiere lass lege lies logge melde nimm nutze öffne prüfe registriere schau schaue schick "
+    "erstelle fordere füge gehe gib hinterlege ignoriere klick klicke kontaktiere "
+    "kopiere lass lege lies logge melde nimm nutze öffne prüfe registriere schaue schick "
     "schicke sende setze sieh starte tippe trage überprüfe verwende versuche vergiss wähle warte "
     "wiederhole"
 ).split()
-INFORMAL = re.compile(rf"\b({'|'.join(PRONOUNS + IMPERATIVES)})\b", re.IGNORECASE)
+# These are nouns too ("die Frage", "die Folge", "die Schau"); only their lower-case forms, which
+# the nouns never take, are imperatives ("bitte folge dem Link").
+NOUN_IMPERATIVES = "folge frag frage schau".split()
+INFORMAL = re.compile(
+    rf"\b((?i:{'|'.join(PRONOUNS + IMPERATIVES)})|{'|'.join(NOUN_IMPERATIVES)})\b"
+)
 TAG = re.compile(r"<[^>]+>")
 
 

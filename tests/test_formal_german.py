@@ -67,6 +67,8 @@ def test_the_informal_detector_catches_du_and_imperatives_but_not_sie():
     assert informal_words("Danke dass du dabei bist") == ["du"]
     assert informal_words("Bitte bestätigen Sie Ihre E-Mail-Adresse.") == []
     assert informal_words("Durchsuchen Sie den Katalog; Dienstleister helfen.") == []
+    assert informal_words("Die Frage und ihre Folge") == []  # nouns, not imperatives
+    assert informal_words("Bitte folge dem Link") == ["folge"]
 
 
 def test_no_german_translation_of_ours_addresses_the_reader_informally():
