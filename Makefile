@@ -6,7 +6,7 @@ PORT    ?= 8000
 # The stamp names a hash of the dependency files, so editing them triggers a reinstall.
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: install chromium run test lint format bench loadtest fuzz evaluate messages
+.PHONY: install chromium run test lint format bench loadtest fuzz evaluate messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ chromium:
 
 test: install chromium
 	$(PY) -m pytest
+
+# The German provider and editor journeys in Chromium, saving each page at 1366 and 390 px wide.
+screenshots: install chromium
+	SCREENSHOT_DIR=var/screenshots $(PY) -m pytest tests/browser/test_database_setup.py tests/browser/test_german_journeys.py -q
+	@echo "Screenshots in var/screenshots/"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,7 @@ CELERY_BROKER_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false and DJANGO_ALLOWED_HOST
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import formataddr
 from pathlib import Path
 
 import dj_database_url
@@ -42,7 +43,7 @@ INSTALLED_APPS = [
     "import_export",  # catalog import/export in the admin (CSV, XLSX)
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
     "csp",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, with a section name the admin can translate
     "usecases",
     "matching",
     "providers",
@@ -81,6 +82,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
+                "providers.context_processors.provider_nav",
             ],
         },
     },
@@ -177,9 +180,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# The same answer in words and time for a registered address as for a new one (see the module).
+# Our adapter gives mails the site name from SITE_NAME (allauth would take the host name) and
+# answers a registered address in the same words and time as a new one (see the module); users
+# are shown by their email address, not the username allauth derives from it.
 ACCOUNT_ADAPTER = "providers.accounts.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "providers.accounts.SignupForm"}
+ACCOUNT_USER_DISPLAY = "providers.accounts.user_display"
 LOGIN_REDIRECT_URL = "providers:dashboard"
 LOGIN_URL = "account_login"
 
@@ -194,7 +200,15 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Use Case Matcher <noreply@localhost>")
+# The site's name in pages and mails, in English; the interface translates it ("KI-Anwendungsfall-
+# Finder") when the catalog knows it, and shows any other name as it is.
+SITE_NAME = env_str("SITE_NAME", "AI Use Case Matcher")
+# Mail comes from a name people recognise, never a host name.
+EMAIL_SENDER_NAME = env_str("EMAIL_SENDER_NAME", SITE_NAME)
+EMAIL_SENDER_ADDRESS = env_str("EMAIL_SENDER_ADDRESS", "noreply@localhost")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", formataddr((EMAIL_SENDER_NAME, EMAIL_SENDER_ADDRESS))
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"

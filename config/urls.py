@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.api import api
 from config.views import healthz
 from matching import admin_views
 
 handler500 = "config.views.server_error"
+
+# The admin is where the catalog editors work: one name for it everywhere, "Redaktion" in German.
+admin.site.site_header = format_lazy("{} · {}", _(settings.SITE_NAME), _("Editorial office"))
+admin.site.site_title = _("Editorial office")
+admin.site.index_title = _("Catalog, providers and queries")
 
 urlpatterns = [
     path("admin/curation/status/", admin_views.status_panel, name="curation-status"),

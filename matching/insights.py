@@ -22,6 +22,8 @@ from usecases.models import Cluster, ContactRequest, UseCase
 from usecases.vocabularies import LANGUAGES
 
 GAPS_SHOWN = 50
+# How many low-confidence queries are read to group the shown gaps; repeats beyond are not counted.
+GAPS_SCANNED = 2000
 TOP_SHOWN = 10
 
 
@@ -56,6 +58,17 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """One low-confidence query text, however often it was asked; `pk` is its latest asking."""
+
+    pk: object
+    text: str
+    language: str
+    count: int
+    latest: datetime.datetime
+
+
+@dataclass(frozen=True)
 class Insights:
     since: datetime.date
     until: datetime.date
@@ -63,7 +76,7 @@ class Insights:
     by_language: dict[str, int]
     top_use_cases: list[Ranked]
     top_clusters: list[Ranked]
-    gaps: list[Submission]
+    gaps: list[Gap]
     feedback: list[Feedback]
     contact_requests: list[Ranked]
 
@@ -108,10 +121,22 @@ def insights(days: int = 30, *, until: datetime.date | None = None) -> Insights:
         by_language=dict(sorted(by_language.items())),
         top_use_cases=_most_matched(stored, "results__0__use_case__slug", UseCase, "title"),
         top_clusters=_most_matched(stored, "results__0__use_case__cluster__slug", Cluster, "name"),
-        gaps=list(stored.filter(low_confidence=True).order_by("-created_at")[:GAPS_SHOWN]),
+        gaps=_gaps(stored),
         feedback=_feedback(stored),
         contact_requests=_contact_requests(since, until),
     )
+
+
+def _gaps(stored: QuerySet[Submission]) -> list[Gap]:
+    """Low-confidence queries, newest first, the same text (any case or spacing) listed once."""
+    grouped: dict[tuple[str, str], list[Submission]] = {}
+    for submission in stored.filter(low_confidence=True).order_by("-created_at")[:GAPS_SCANNED]:
+        key = (submission.language, " ".join(submission.text.split()).casefold())
+        grouped.setdefault(key, []).append(submission)
+    return [
+        Gap(same[0].pk, same[0].text, same[0].language, len(same), same[0].created_at)
+        for same in list(grouped.values())[:GAPS_SHOWN]
+    ]
 
 
 def _contact_requests(since: datetime.date, until: datetime.date) -> list[Ranked]:

@@ -19,18 +19,22 @@ class TextEmbedding(models.Model):
         DESCRIPTION = "description", _("Description sentence")
         PROBLEM_STATEMENT = "problem_statement", _("Problem statement")
 
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="embeddings")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    language = models.CharField(max_length=2)
-    position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
-    content_hash = models.CharField(max_length=64)
-    model_name = models.CharField(max_length=300)
-    dimensions = models.PositiveSmallIntegerField()
-    vector = models.BinaryField()
-    updated_at = models.DateTimeField(auto_now=True)
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="embeddings", verbose_name=_("use case")
+    )
+    kind = models.CharField(_("kind of text"), max_length=20, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=2)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    model_name = models.CharField(_("model"), max_length=300)
+    dimensions = models.PositiveSmallIntegerField(_("dimensions"))
+    vector = models.BinaryField(_("vector"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("text embedding")
+        verbose_name_plural = _("text embeddings")
         constraints = [
             models.UniqueConstraint(
                 fields=["use_case", "kind", "language", "position"], name="one_vector_per_text"
@@ -47,17 +51,19 @@ class TextEmbedding(models.Model):
 class IndexBuild(models.Model):
     """One FAISS index written to disk; the highest version is the one to serve."""
 
-    version = models.PositiveIntegerField(unique=True)
-    model_name = models.CharField(max_length=300)
-    index_type = models.CharField(max_length=40)
-    vectors = models.PositiveIntegerField()
-    use_cases = models.PositiveIntegerField()
-    dimensions = models.PositiveSmallIntegerField()
-    duration_ms = models.PositiveIntegerField()
-    built_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    model_name = models.CharField(_("models"), max_length=300)
+    index_type = models.CharField(_("index type"), max_length=40)
+    vectors = models.PositiveIntegerField(_("vectors"))
+    use_cases = models.PositiveIntegerField(_("use cases"))
+    dimensions = models.PositiveSmallIntegerField(_("dimensions"))
+    duration_ms = models.PositiveIntegerField(_("build time (ms)"))
+    built_at = models.DateTimeField(_("built at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-version"]
+        verbose_name = _("index build")
+        verbose_name_plural = _("index builds")
 
     def __str__(self) -> str:
         return f"index v{self.version} ({self.vectors} vectors, {self.model_name})"
@@ -67,24 +73,26 @@ class Submission(models.Model):
     """A company's stored problem description with the results it was shown."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    text = models.TextField()
-    language = models.CharField(max_length=2)
-    goal = models.CharField(max_length=20)
-    value_weight = models.FloatField()
-    top_k = models.PositiveSmallIntegerField()
-    low_confidence = models.BooleanField(default=False, db_index=True)
-    industry = models.CharField(max_length=40, blank=True)
-    company_size = models.CharField(max_length=20, blank=True)
-    business_function = models.CharField(max_length=40, blank=True)
-    results = models.JSONField(default=list)
+    text = models.TextField(_("description"))
+    language = models.CharField(_("language"), max_length=2)
+    goal = models.CharField(_("goal"), max_length=20)
+    value_weight = models.FloatField(_("value weight"))
+    top_k = models.PositiveSmallIntegerField(_("results asked for"))
+    low_confidence = models.BooleanField(_("uncertain match"), default=False, db_index=True)
+    industry = models.CharField(_("industry"), max_length=40, blank=True)
+    company_size = models.CharField(_("company size"), max_length=20, blank=True)
+    business_function = models.CharField(_("business function"), max_length=40, blank=True)
+    results = models.JSONField(_("results"), default=list)
     # One {text, results} per problem when the description named several; empty otherwise.
-    groups = models.JSONField(default=list, blank=True)
-    model_name = models.CharField(max_length=300)
-    index_version = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    groups = models.JSONField(_("problems"), default=list, blank=True)
+    model_name = models.CharField(_("models"), max_length=300)
+    index_version = models.PositiveIntegerField(_("index version"))
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("stored query")
+        verbose_name_plural = _("stored queries")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.text[:60]}"
@@ -96,13 +104,20 @@ class Submission(models.Model):
 class ResultFeedback(models.Model):
     """A company's rating of one result of its stored query; rating again replaces it."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="feedback")
-    use_case_slug = models.SlugField(max_length=120)
-    helpful = models.BooleanField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("stored query"),
+    )
+    use_case_slug = models.SlugField(_("use case"), max_length=120)
+    helpful = models.BooleanField(_("helpful"))
+    created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("result rating")
+        verbose_name_plural = _("result ratings")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "use_case_slug"], name="one_rating_per_result"

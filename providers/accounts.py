@@ -1,4 +1,5 @@
-"""Provider sign-up (django-allauth) that tells nobody whether an address is registered.
+"""How django-allauth treats provider accounts: our site name in mails, users shown by email,
+and a sign-up that tells nobody whether an address is registered.
 
 allauth already answers a registered address with the usual redirect and sends it an "account
 exists" email instead of a verification link. Two differences remained: creating an account
@@ -15,14 +16,25 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+
+from config.context_processors import site_name
 
 CONFIRMATION_SENT = "account/messages/email_confirmation_sent.txt"
 
 
+def user_display(user: AbstractBaseUser) -> str:
+    """Providers log in by email; the username allauth derives from it means nothing to them."""
+    return getattr(user, "email", "") or str(user)
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """Notes on the request that the "Confirmation email sent" message was added."""
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Without django.contrib.sites allauth names the site by the request's host
+        # ("Hello from 127.0.0.1:8000!"); our mail templates use the configured name instead.
+        super().send_mail(template_prefix, email, {"site_name": site_name(), **context})
 
     def add_message(
         self,
@@ -33,6 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
         extra_tags: str = "",
         message: str | None = None,
     ) -> None:
+        """Notes on the request that the "Confirmation email sent" message was added."""
         if message_template == CONFIRMATION_SENT:
             request._confirmation_sent_message = True  # type: ignore[attr-defined]
         super().add_message(

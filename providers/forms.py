@@ -5,10 +5,12 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from providers.logos import Logo, process_logo
 from usecases import vocabularies
-from usecases.models import Cluster, ContactRequest, Provider, UseCase
+from usecases.models import Cluster, ContactRequest, Provider, ProviderReference, UseCase
 
 
 class UseCasePicker(forms.CheckboxSelectMultiple):
@@ -19,6 +21,15 @@ class UseCasePicker(forms.CheckboxSelectMultiple):
 
 class ProviderProfileForm(forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "PNG, JPEG or WebP, at most 2 MB. We store a cleaned copy, at most 480 pixels."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     regions = forms.MultipleChoiceField(
         label=_("Regions you work in"), widget=forms.CheckboxSelectMultiple
     )
@@ -47,8 +58,11 @@ class ProviderProfileForm(forms.ModelForm):
         fields = [
             "name",
             "website",
+            "locations",
             "description_en",
             "description_de",
+            "contact_name",
+            "contact_role",
             "contact_email",
             "regions",
             "languages",
@@ -60,6 +74,13 @@ class ProviderProfileForm(forms.ModelForm):
             "description_en": _("Description in English"),
             "description_de": _("Description in German"),
             "contact_email": _("Email address for enquiries"),
+            "contact_name": _("Contact person"),
+            "contact_role": _("Their role"),
+            "locations": _("Locations"),
+        }
+        help_texts = {
+            "contact_name": _("Named on your public page, so companies know whom they write to."),
+            "locations": _("Cities, separated by commas, e.g. “Stuttgart, Munich”."),
         }
         widgets = {
             "description_en": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
@@ -82,6 +103,40 @@ class ProviderProfileForm(forms.ModelForm):
         self.fields["clusters"].queryset = Cluster.objects.order_by("ordering")
         for name in ("description_en", "description_de"):
             self.fields[name].validators.append(MaxLengthValidator(2000))
+        # The description in the interface language comes first; the other one is optional.
+        if translation.get_language() == "de":
+            order = list(self.fields)
+            order.remove("description_de")
+            order.insert(order.index("description_en"), "description_de")
+            self.order_fields(order)
+
+    def clean_logo_upload(self) -> Logo | None:
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        return process_logo(upload)
+
+    @property
+    def logo_changed(self) -> bool:
+        return bool(self.cleaned_data.get("logo_upload")) or (
+            bool(self.cleaned_data.get("remove_logo")) and bool(self.instance.logo_hash)
+        )
+
+    def save(self, commit: bool = True) -> Provider:
+        provider: Provider = super().save(commit=False)
+        logo: Logo | None = self.cleaned_data.get("logo_upload")
+        if logo is not None:
+            provider.logo, provider.logo_type, provider.logo_hash = (
+                logo.data,
+                logo.content_type,
+                logo.digest,
+            )
+        elif self.cleaned_data.get("remove_logo"):
+            provider.logo, provider.logo_type, provider.logo_hash = b"", "", ""
+        if commit:
+            provider.save()
+            self.save_m2m()
+        return provider
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -96,6 +151,38 @@ class ProviderProfileForm(forms.ModelForm):
         if not data.get("use_cases") and not data.get("clusters"):
             self.add_error("use_cases", _("Pick at least one use case or cluster you deliver."))
         return data
+
+
+class ReferenceForm(forms.ModelForm):
+    class Meta:
+        model = ProviderReference
+        fields = ["use_case", "client", "summary"]
+        labels = {"use_case": _("Use case")}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3, "maxlength": 800})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grouped: dict[str, list[tuple[int | str, str]]] = {}
+        for use_case in (
+            UseCase.objects.published()
+            .select_related("cluster")
+            .order_by("cluster__ordering", "title")
+        ):
+            grouped.setdefault(use_case.cluster.name, []).append((use_case.pk, use_case.title))
+        field = self.fields["use_case"]
+        field.queryset = UseCase.objects.published()
+        field.choices = [("", "---------"), *grouped.items()]
+
+
+ReferenceFormSet = forms.inlineformset_factory(
+    Provider,
+    ProviderReference,
+    form=ReferenceForm,
+    extra=1,
+    max_num=Provider.MAX_REFERENCES,
+    validate_max=True,
+    can_delete=True,
+)
 
 
 class InvitationForm(forms.Form):
@@ -151,6 +238,19 @@ def _one_line(value: str) -> str:
 
 class ContactStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ContactRequest.Status.choices)
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your answer"),
+        min_length=20,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
+        help_text=_(
+            "Sent to the company by email with its request quoted below; its answer comes "
+            "straight to your address."
+        ),
+    )
 
 
 class RejectionForm(forms.Form):

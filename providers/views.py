@@ -13,8 +13,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from config.ratelimit import RateLimited, check_rate_limit, rate_limit, rate_limited_response
@@ -25,6 +26,8 @@ from providers.forms import (
     ContactStatusForm,
     InvitationForm,
     ProviderProfileForm,
+    ReferenceFormSet,
+    ReplyForm,
 )
 from usecases import vocabularies
 from usecases.models import (
@@ -64,11 +67,10 @@ def _public(slug: str) -> Provider:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     provider = _public(slug)
-    offered = UseCase.objects.for_display().filter(providers=provider)
     return render(
         request,
         "providers/detail.html",
-        {"provider": provider, "offered": offered, "clusters": provider.clusters.all()},
+        {"provider": provider, **services.public_profile_context(provider)},
     )
 
 
@@ -92,6 +94,7 @@ def contact(request: HttpRequest, slug: str) -> HttpResponse:
         contact_request.provider = provider
         contact_request.use_case = use_case
         contact_request.submission = submission if form.cleaned_data["share_query"] else None
+        contact_request.language = translation.get_language()[:2]
         contact_request.save()
         site_url = request.build_absolute_uri("/").rstrip("/")
         transaction.on_commit(lambda: services.send_contact_request(contact_request, site_url))
@@ -107,6 +110,18 @@ def _shareable_submission(query_id: str) -> Submission | None:
 
 
 # --- the provider's own pages -------------------------------------------------------------
+
+# One click moves a request on; each status offers the moves that make sense from it.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    ContactRequest.Status.NEW: (ContactRequest.Status.ANSWERED, ContactRequest.Status.CLOSED),
+    ContactRequest.Status.ANSWERED: (ContactRequest.Status.CLOSED, ContactRequest.Status.NEW),
+    ContactRequest.Status.CLOSED: (ContactRequest.Status.NEW,),
+}
+STATUS_MOVE_LABELS = {
+    ContactRequest.Status.NEW: gettext_lazy("Mark as new"),
+    ContactRequest.Status.ANSWERED: gettext_lazy("Mark as answered"),
+    ContactRequest.Status.CLOSED: gettext_lazy("Close"),
+}
 
 
 def provider_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -130,6 +145,10 @@ def dashboard(request: HttpRequest, membership: ProviderMembership) -> HttpRespo
     contact_requests = provider.contact_requests.select_related("use_case", "submission")
     if status in ContactRequest.Status.values:
         contact_requests = contact_requests.filter(status=status)
+    contact_requests = list(contact_requests.select_related("answered_by"))
+    for contact in contact_requests:
+        contact.mailto = services.mailto_reply(contact)
+        contact.moves = [(move, STATUS_MOVE_LABELS[move]) for move in STATUS_MOVES[contact.status]]
     return render(
         request,
         "providers/dashboard.html",
@@ -151,36 +170,75 @@ def profile(request: HttpRequest) -> HttpResponse:
     """Create the provider profile, or edit it; reviewed fields send it back to review."""
     membership = services.membership_of(request.user)
     provider = membership.provider if membership else None
-    form = ProviderProfileForm(request.POST or None, instance=provider)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(
-                request, "providers/profile.html", {"form": form, "provider": provider}, status=400
-            )
-        if provider is None:
-            provider = services.create_provider(request.user, form)
-            messages.success(
-                request, _("Your profile is saved. Submit it for review when it is complete.")
+    form = ProviderProfileForm(request.POST or None, request.FILES or None, instance=provider)
+    references = ReferenceFormSet(
+        request.POST or None, instance=provider or Provider(), prefix="references"
+    )
+    context = {"form": form, "references": references, "provider": provider}
+    if request.method != "POST":
+        return render(request, "providers/profile.html", context)
+    # Both are validated before anything is saved: a bad logo or reference stores nothing.
+    form_valid, references_valid = form.is_valid(), references.is_valid()
+    if not (form_valid and references_valid):
+        return render(request, "providers/profile.html", context, status=400)
+    if provider is None:
+        provider = services.create_provider(request.user, form, references)
+        messages.success(
+            request, _("Your profile is saved. Submit it for review when it is complete.")
+        )
+    else:
+        changed = services.update_profile(form, references)
+        if changed and provider.approval_status == Provider.Approval.PENDING:
+            messages.warning(
+                request,
+                _(
+                    "Your changes are saved. Because they concern %(fields)s, an admin "
+                    "reviews your profile again; until then it is not shown publicly."
+                )
+                % {"fields": ", ".join(_field_label(f) for f in changed)},
             )
         else:
-            changed = services.update_profile(form)
-            if changed and provider.approval_status == Provider.Approval.PENDING:
-                messages.warning(
-                    request,
-                    _(
-                        "Your changes are saved. Because they concern %(fields)s, an admin "
-                        "reviews your profile again; until then it is not shown publicly."
-                    )
-                    % {"fields": ", ".join(_field_label(f) for f in changed)},
-                )
-            else:
-                messages.success(request, _("Your changes are saved."))
-        return redirect("providers:dashboard")
-    return render(request, "providers/profile.html", {"form": form, "provider": provider})
+            messages.success(request, _("Your changes are saved."))
+    return redirect("providers:dashboard")
 
 
 def _field_label(name: str) -> str:
+    if name == "logo":
+        return str(ProviderProfileForm.base_fields["logo_upload"].label)
+    if name == "references":
+        return str(_("References"))
     return str(ProviderProfileForm.base_fields[name].label or name)
+
+
+@provider_member
+def preview(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
+    """The provider's public page as companies will see it, whatever its review status."""
+    provider = membership.provider
+    return render(
+        request,
+        "providers/preview.html",
+        {"provider": provider, **services.public_profile_context(provider)},
+    )
+
+
+def logo(request: HttpRequest, slug: str) -> HttpResponse:
+    """The re-encoded logo; an unapproved provider's only for its members and the editors."""
+    provider = get_object_or_404(Provider, slug=slug)
+    membership = services.membership_of(request.user)
+    may_see = (
+        provider.is_public
+        or request.user.is_staff
+        or (membership is not None and membership.provider_id == provider.pk)
+    )
+    if not may_see or not provider.logo_hash:
+        raise Http404
+    response = HttpResponse(bytes(provider.logo), content_type=provider.logo_type)
+    response["Content-Disposition"] = 'inline; filename="logo.png"'
+    # The address carries the logo's hash, so a public logo can be cached for good.
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if provider.is_public else "private, no-cache"
+    )
+    return response
 
 
 @require_POST
@@ -206,7 +264,59 @@ def contact_status(request: HttpRequest, membership: ProviderMembership, pk: int
         return redirect("providers:dashboard")
     contact_request.status = form.cleaned_data["status"]
     contact_request.save(update_fields=["status", "updated_at"])
-    return redirect("providers:dashboard")
+    messages.success(
+        request,
+        _("The request from %(company)s is now: %(status)s.")
+        % {"company": contact_request.company, "status": contact_request.get_status_display()},
+    )
+    return _back_to_requests(request.POST.get("shown", ""), contact_request)
+
+
+def _back_to_requests(shown_status: str, contact: ContactRequest) -> HttpResponse:
+    """The dashboard with the filter the provider was looking at, scrolled to the request."""
+    query = f"?status={shown_status}" if shown_status in ContactRequest.Status.values else ""
+    return redirect(f"{reverse('providers:dashboard')}{query}#request-{contact.pk}")
+
+
+@provider_member
+def reply(request: HttpRequest, membership: ProviderMembership, pk: int) -> HttpResponse:
+    """Answer a contact request by email from here; the request is marked answered."""
+    contact_request = get_object_or_404(
+        ContactRequest.objects.select_related("use_case"), pk=pk, provider=membership.provider
+    )
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = services.reply_to_request(
+            contact_request, request.user, form.cleaned_data["message"]
+        )
+        if sent:
+            messages.success(
+                request,
+                _("Your answer was sent to %(email)s; the request is marked answered.")
+                % {"email": contact_request.email},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Your answer is saved and the request marked answered, but the email "
+                    "could not be sent. Please answer %(email)s from your email program."
+                )
+                % {"email": contact_request.email},
+            )
+        return redirect(f"{reverse('providers:dashboard')}#request-{contact_request.pk}")
+    return render(
+        request,
+        "providers/reply.html",
+        {
+            "provider": membership.provider,
+            "contact": contact_request,
+            "form": form,
+            "subject": services.reply_subject(contact_request),
+            "mailto": services.mailto_reply(contact_request),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 INVITE_AFTER_APPROVAL = gettext_noop(

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +28,8 @@ from matching.models import Submission
 from matching.services import InvalidQuery, clean_problem_text, preview_rank
 from matching.tasks import refresh_use_cases
 from providers.forms import RejectionForm
-from providers.services import review
+from providers.services import changes_since_approval, public_profile_context, review
+from usecases import vocabularies
 from usecases.curation import (
     PUBLISH_ONLY,
     PUBLISH_PERMISSION,
@@ -127,6 +129,24 @@ class ProblemStatementInline(admin.TabularInline):
 class ExpertAssessmentInline(TranslationTabularInline):
     model = ExpertAssessment
     extra = 0
+    classes = ("compact-assessments",)
+    # Compact rows: scores are one digit and comments a short note, so the table fits the page.
+    formfield_overrides = {
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"min": 1, "max": 5, "class": "score-input"})
+        },
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+    }
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # Short column heads: the full names are long and stretch the table past the page.
+        for name, label in DIMENSION_NAMES.items():
+            formset.form.base_fields[name].label = label
+        formset.form.base_fields["editorial_estimate"].label = _("Estimate")
+        return formset
+
     fields = (
         "assessor",
         "assessed_on",
@@ -152,8 +172,33 @@ class PreviewForm(forms.Form):
             raise forms.ValidationError(exc.message) from None
 
 
+CODE_LIST_VOCABULARIES = {
+    "business_functions": vocabularies.BUSINESS_FUNCTIONS,
+    "industries": vocabularies.INDUSTRIES,
+    "ai_techniques": vocabularies.AI_TECHNIQUES,
+    "obstacles": vocabularies.OBSTACLES,
+}
+
+
+class UseCaseAdminForm(forms.ModelForm):
+    """Code lists as checkboxes with their labels, instead of JSON typed by hand."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, vocabulary in CODE_LIST_VOCABULARIES.items():
+            if name in self.fields:
+                model_field = UseCase._meta.get_field(name)
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=capfirst(model_field.verbose_name),
+                    choices=vocabularies.choices(vocabulary),
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple(attrs={"class": "code-list"}),
+                )
+
+
 @admin.register(UseCase)
 class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
+    form = UseCaseAdminForm
     resource_classes = [UseCaseResource]
     change_form_template = "admin/usecases/usecase/change_form.html"
     list_display = (
@@ -307,9 +352,15 @@ class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
             "form": form,
             "preview": preview,
         }
-        return TemplateResponse(
-            request, "admin/usecases/usecase/preview.html", context, status=status
+        # The box beside the form asks for the result alone (its script adds `fragment`);
+        # without JavaScript the same address answers with the whole page.
+        context["fragment"] = bool(request.GET.get("fragment"))
+        template = (
+            "admin/usecases/usecase/_preview_result.html"
+            if context["fragment"]
+            else "admin/usecases/usecase/preview.html"
         )
+        return TemplateResponse(request, template, context, status=status)
 
     # The change history: the values before an admin save, compared after inlines are saved.
 
@@ -587,7 +638,14 @@ class ProviderMembershipInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(TabbedTranslationAdmin):
-    list_display = ("name", "approval_status", "submitted_at", "is_example", "contact_email")
+    list_display = (
+        "name",
+        "approval_status",
+        "review_link",
+        "submitted_at",
+        "is_example",
+        "contact_email",
+    )
     list_filter = ("approval_status", "is_example")
     search_fields = ("name", "slug", "contact_email")
     prepopulated_fields = {"slug": ("name",)}
@@ -642,6 +700,95 @@ class ProviderAdmin(TabbedTranslationAdmin):
         )
         self._warn_undecided(request, len(pending), queryset.count())
         return None
+
+    # The review page: the profile as companies would see it, what changed, and the decision.
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="usecases_provider_review",
+            )
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description=_("review"))
+    def review_link(self, provider: Provider) -> str:
+        label = (
+            _("Review now")
+            if provider.approval_status == Provider.Approval.PENDING
+            else _("Show profile")
+        )
+        url = reverse("admin:usecases_provider_review", args=[provider.pk])
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        provider = get_object_or_404(Provider, pk=object_id)
+        if not self.has_view_or_change_permission(request, provider):
+            raise PermissionDenied
+        may_decide = (
+            self.has_change_permission(request, provider)
+            and provider.approval_status == Provider.Approval.PENDING
+        )
+        form = RejectionForm()
+        status = 200
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            decision = request.POST.get("decision")
+            if decision == "approve":
+                review(provider, request.user, approve=True)
+                self.message_user(
+                    request,
+                    gettext("%(name)s is approved, public now and notified by email.")
+                    % {"name": provider.name},
+                    messages.SUCCESS,
+                )
+                return self._next_review(provider)
+            if decision == "reject":
+                form = RejectionForm(request.POST)
+                if form.is_valid():
+                    review(
+                        provider, request.user, approve=False, reason=form.cleaned_data["reason"]
+                    )
+                    self.message_user(
+                        request,
+                        gettext("%(name)s is rejected and was sent the reason by email.")
+                        % {"name": provider.name},
+                        messages.SUCCESS,
+                    )
+                    return self._next_review(provider)
+            status = 400
+        return TemplateResponse(
+            request,
+            "admin/usecases/provider/review.html",
+            {
+                **public_profile_context(provider),
+                "provider": provider,
+                "changes": changes_since_approval(provider),
+                "may_decide": may_decide,
+                "form": form,
+                "change_url": reverse("admin:usecases_provider_change", args=[provider.pk]),
+                "list_url": reverse("admin:usecases_provider_changelist")
+                + "?approval_status__exact=pending",
+            },
+            status=status,
+        )
+
+    def _next_review(self, decided: Provider) -> HttpResponseRedirect:
+        """On to the next pending profile, or back to the list when none is left."""
+        pending = (
+            Provider.objects.filter(approval_status=Provider.Approval.PENDING)
+            .exclude(pk=decided.pk)
+            .order_by("submitted_at")
+            .first()
+        )
+        if pending is not None:
+            return HttpResponseRedirect(
+                reverse("admin:usecases_provider_review", args=[pending.pk])
+            )
+        return HttpResponseRedirect(reverse("admin:usecases_provider_changelist"))
 
     def _warn_undecided(self, request: HttpRequest, decided: int, selected: int) -> None:
         if decided < selected:

@@ -28,13 +28,15 @@ def _validate_codes(vocabulary: vocabularies.Vocabulary, field: str, codes: obje
 
 
 class Cluster(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("short name (in addresses)"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"))
-    ordering = models.PositiveSmallIntegerField(default=0)
+    ordering = models.PositiveSmallIntegerField(_("position in lists"), default=0)
 
     class Meta:
         ordering = ["ordering", "slug"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
 
     def __str__(self) -> str:
         return self.name
@@ -110,24 +112,31 @@ class UseCase(models.Model):
         CURRENT = "current", _("Current")
         FAILED = "failed", _("Failed")
 
-    slug = models.SlugField(max_length=120, unique=True)
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="use_cases")
+    slug = models.SlugField(_("short name (in addresses)"), max_length=120, unique=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="use_cases", verbose_name=_("cluster")
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"))
     data_needed = models.TextField(_("data needed"))
-    business_functions = models.JSONField(default=list, blank=True)
-    industries = models.JSONField(default=list, blank=True)
-    ai_techniques = models.JSONField(default=list, blank=True)
-    obstacles = models.JSONField(default=list, blank=True)
-    effort = models.CharField(max_length=10, choices=Effort.choices, default=Effort.MEDIUM)
+    business_functions = models.JSONField(_("business functions"), default=list, blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    ai_techniques = models.JSONField(_("AI techniques"), default=list, blank=True)
+    obstacles = models.JSONField(_("obstacles"), default=list, blank=True)
+    effort = models.CharField(
+        _("effort"), max_length=10, choices=Effort.choices, default=Effort.MEDIUM
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     embedding_status = models.CharField(
-        max_length=10, choices=EmbeddingStatus.choices, default=EmbeddingStatus.STALE
+        _("embedding"),
+        max_length=10,
+        choices=EmbeddingStatus.choices,
+        default=EmbeddingStatus.STALE,
     )
-    embedding_error = models.TextField(blank=True)
+    embedding_error = models.TextField(_("embedding error"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, editable=False)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,8 +146,8 @@ class UseCase(models.Model):
         editable=False,
         verbose_name=_("status changed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UseCaseQuerySet.as_manager()
 
@@ -152,6 +161,8 @@ class UseCase(models.Model):
 
     class Meta:
         ordering = ["cluster__ordering", "slug"]
+        verbose_name = _("use case")
+        verbose_name_plural = _("use cases")
         permissions = [("publish_usecase", _("Can publish and retire use cases"))]
 
     def __str__(self) -> str:
@@ -202,18 +213,24 @@ class ProblemStatement(models.Model):
         GERMAN = "de", "Deutsch"
 
     use_case = models.ForeignKey(
-        UseCase, on_delete=models.CASCADE, related_name="problem_statements"
+        UseCase,
+        on_delete=models.CASCADE,
+        related_name="problem_statements",
+        verbose_name=_("use case"),
     )
-    language = models.CharField(max_length=2, choices=Language.choices)
-    text = models.CharField(max_length=500)
-    position = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     from_catalog = models.BooleanField(
+        _("from the catalog files"),
         default=False,
         help_text=_("Loaded from the catalog files; admin-added statements are kept."),
     )
 
     class Meta:
         ordering = ["use_case", "language", "position", "id"]
+        verbose_name = _("problem statement")
+        verbose_name_plural = _("problem statements")
         constraints = [
             models.UniqueConstraint(
                 fields=["use_case", "language", "text"], name="unique_problem_statement"
@@ -233,7 +250,9 @@ class UseCaseChange(models.Model):
         STATUS = "status", _("Status change")
         QUERY = "query", _("From a company query")
 
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="changes")
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="changes", verbose_name=_("use case")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -256,7 +275,9 @@ class UseCaseChange(models.Model):
 
 
 class ExpertAssessment(models.Model):
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="assessments")
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("use case")
+    )
     assessor = models.CharField(_("assessor (name or role)"), max_length=200)
     assessed_on = models.DateField(_("date"))
     editorial_estimate = models.BooleanField(
@@ -275,6 +296,8 @@ class ExpertAssessment(models.Model):
 
     class Meta:
         ordering = ["use_case", "-assessed_on", "assessor"]
+        verbose_name = _("expert assessment")
+        verbose_name_plural = _("expert assessments")
         constraints = [
             models.UniqueConstraint(
                 fields=["use_case", "assessor", "assessed_on"], name="one_assessment_per_day"
@@ -332,18 +355,30 @@ class Provider(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     # What a company relies on when it picks a provider: changing one of these on an approved
-    # profile sends it back to review. Description, regions, languages, sizes and the contact
-    # address change at once.
-    REVIEWED_FIELDS = ("name", "website", "use_cases", "clusters")
+    # profile sends it back to review. Description, regions, languages, sizes, locations and the
+    # contact details change at once. The logo and references are reviewed too: an image or a
+    # claimed client project is what an editor has to see before companies do.
+    REVIEWED_FIELDS = ("name", "website", "use_cases", "clusters", "logo", "references")
+    MAX_REFERENCES = 5
 
     name = models.CharField(_("company name"), max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(_("short name (in addresses)"), max_length=120, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     regions = models.JSONField(_("regions"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     company_sizes = models.JSONField(_("company sizes served"), default=list, blank=True)
     contact_email = models.EmailField(_("contact email"))
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("contact person's role"), max_length=200, blank=True)
+    locations = models.CharField(
+        _("locations"), max_length=300, blank=True, help_text=_("Cities, separated by commas.")
+    )
+    # The logo as we re-encoded it (PNG, a few dozen KB at most), in the database rather than on a
+    # disk: web nodes share no directory, and the bytes served are never the bytes uploaded.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(_("logo format"), max_length=40, blank=True, editable=False)
+    logo_hash = models.CharField(_("logo fingerprint"), max_length=16, blank=True, editable=False)
     approval_status = models.CharField(
         _("review status"),
         max_length=10,
@@ -352,17 +387,24 @@ class Provider(models.Model):
         db_index=True,
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What companies saw when the profile was last approved, to show reviewers what changed.
+    approved_snapshot = models.JSONField(
+        _("profile as last approved"), default=dict, blank=True, editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
     is_example = models.BooleanField(
-        default=False, help_text=_("A fictional provider that shows how the platform works.")
+        _("example provider"),
+        default=False,
+        help_text=_("A fictional provider that shows how the platform works."),
     )
     use_cases = models.ManyToManyField(
         UseCase, blank=True, related_name="providers", verbose_name=_("use cases offered")
@@ -373,13 +415,15 @@ class Provider(models.Model):
         related_name="providers",
         verbose_name=_("whole clusters offered"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
 
     def __str__(self) -> str:
         return self.name
@@ -420,10 +464,50 @@ class Provider(models.Model):
             ]
         )
 
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the logo placeholder: "Belegblick GmbH" gives "BG"."""
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalnum()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+    def location_list(self) -> list[str]:
+        return [place.strip() for place in self.locations.split(",") if place.strip()]
+
+    def logo_url(self) -> str:
+        if not self.logo_hash:
+            return ""
+        return reverse("providers:logo", args=[self.slug]) + f"?v={self.logo_hash}"
+
     def staff_emails(self) -> list[str]:
         """Where news about the profile goes: its members and its contact address."""
         emails = [m.user.email for m in self.memberships.select_related("user") if m.user.email]
         return list(dict.fromkeys([*emails, self.contact_email]))
+
+
+class ProviderReference(models.Model):
+    """A short case description: a project the provider delivered, tied to a use case."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="references", verbose_name=_("provider")
+    )
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="+", verbose_name=_("use case")
+    )
+    client = models.CharField(
+        _("for whom"),
+        max_length=200,
+        help_text=_("A description is enough, e.g. “Machine builder, 300 employees”."),
+    )
+    summary = models.TextField(_("what was done and what it brought"), max_length=800)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["provider", "position", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return f"{self.provider} for {self.client}"
 
 
 class ProviderMembership(models.Model):
@@ -433,12 +517,21 @@ class ProviderMembership(models.Model):
         OWNER = "owner", _("Owner")
         COLLEAGUE = "colleague", _("Colleague")
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_membership"
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("provider")
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.COLLEAGUE)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_membership",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.COLLEAGUE)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provider team member")
+        verbose_name_plural = _("provider team members")
 
     def __str__(self) -> str:
         return f"{self.user} at {self.provider} ({self.role})"
@@ -449,16 +542,24 @@ class ProviderInvitation(models.Model):
 
     VALID_DAYS = 14
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("provider")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("email"))
+    token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "email"],
@@ -485,10 +586,18 @@ class ContactRequest(models.Model):
         CLOSED = "closed", _("Closed")
 
     provider = models.ForeignKey(
-        Provider, on_delete=models.CASCADE, related_name="contact_requests"
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+        verbose_name=_("provider"),
     )
     use_case = models.ForeignKey(
-        UseCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        UseCase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("use case"),
     )
     # Set only when the company stored its query and chose to share it with the provider.
     submission = models.ForeignKey(
@@ -497,6 +606,7 @@ class ContactRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contact_requests",
+        verbose_name=_("stored query"),
     )
     name = models.CharField(_("your name"), max_length=200)
     company = models.CharField(_("company"), max_length=200)
@@ -505,11 +615,25 @@ class ContactRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The interface language the company wrote in, so that a reply's framing speaks it too.
+    language = models.CharField(_("language"), max_length=2, default="en")
+    reply = models.TextField(_("reply"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
 
     def __str__(self) -> str:
         return f"{self.company} to {self.provider} ({self.created_at:%Y-%m-%d})"
@@ -521,12 +645,18 @@ class ProviderAppearance(models.Model):
     Counts only: nothing of the query is kept, so companies that did not store theirs count too.
     """
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="appearances")
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="appearances", verbose_name=_("provider")
+    )
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="+", verbose_name=_("use case")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("times shown"), default=0)
 
     class Meta:
+        verbose_name = _("provider appearance")
+        verbose_name_plural = _("provider appearances")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "use_case", "day"], name="one_count_per_provider_use_case_day"

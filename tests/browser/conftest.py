@@ -87,3 +87,32 @@ def page(chromium, site):
     yield page
     context.close()
     assert not outside, f"the page tried to load from other hosts: {outside}"
+
+
+SCREENSHOT_WIDTHS = (1366, 390)
+
+
+def snap(page, name: str) -> None:
+    """With SCREENSHOT_DIR set (`make screenshots`), save the page at desktop and phone width."""
+    directory = os.environ.get("SCREENSHOT_DIR")
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    size = page.viewport_size
+    for width in SCREENSHOT_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=os.path.join(directory, f"{name}-{width}.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
+
+
+def german_page(chromium, site):
+    """A page in a fresh German browser context that refuses requests to any other host."""
+    context = chromium.new_context(locale="de-DE", viewport={"width": 1366, "height": 900})
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(site) else route.abort(),
+    )
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page

@@ -100,3 +100,15 @@ def test_the_admin_page_shows_the_rank_and_refuses_an_empty_problem(admin_client
     assert "Bitte beschreiben Sie Ihr geschäftliches Problem." in german.content.decode()
     change_page = admin_client.get(f"/admin/usecases/usecase/{beehive_draft.pk}/change/")
     assert 'id="try-a-problem"' in change_page.content.decode()
+
+
+def test_the_box_beside_the_form_receives_the_rank_alone(admin_client, beehive_draft):
+    url = f"/admin/usecases/usecase/{beehive_draft.pk}/preview/"
+
+    fragment = admin_client.get(url, {"problem": BEES_EN, "fragment": "1"}).content.decode()
+    empty = admin_client.get(url, {"problem": "   ", "fragment": "1"})
+
+    assert "<html" not in fragment and 'id="preview-result"' in fragment
+    assert "<strong>Beehive health monitoring</strong>" in fragment
+    assert empty.status_code == 400
+    assert 'class="errornote"' in empty.content.decode()

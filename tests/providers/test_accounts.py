@@ -186,3 +186,34 @@ def test_signing_up_answers_a_registered_address_with_the_same_page_message_and_
     ratio = statistics.median(times["registered"]) / statistics.median(times["new"])
     assert 2 / 3 < ratio < 3 / 2, (ratio, times)
     assert User.objects.filter(email__iexact="taken@werkzeug.example").count() == 1
+
+
+def test_the_sign_up_page_explains_what_a_listing_brings_costs_and_how_review_works(client):
+    page = client.get("/accounts/signup/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    for promise in (
+        "Was Ihnen ein Eintrag bringt",
+        "Sichtbar bei passenden Anwendungsfällen.",
+        "Kontaktanfragen.",
+        "Zahlen zur Sichtbarkeit.",
+        "Kostenlos.",
+        "So läuft die Prüfung",
+        "innerhalb von zwei Werktagen",
+    ):
+        assert promise in page
+
+
+def test_sign_up_errors_are_shown_at_their_fields_like_the_profile_forms(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "anna@werkzeug.example", "password1": "kurz", "password2": "anders"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="form-error" role="alert"' in page
+    password_field = page.split('for="id_password1"')[1].split('<div class="field')[0]
+    assert 'class="field-error"' in password_field
+    assert "zu kurz" in password_field
+    assert User.objects.count() == 0

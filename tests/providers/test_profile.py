@@ -33,6 +33,9 @@ def profile_data(use_case, **overrides):
         "languages": ["de", "en"],
         "company_sizes": ["small", "medium"],
         "use_cases": [str(use_case.pk)],
+        # The references formset's bookkeeping, as the page sends it with no reference rows.
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

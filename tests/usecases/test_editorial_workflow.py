@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import tablib
 from django.contrib.auth.models import Permission
@@ -37,7 +35,7 @@ def move(client, use_case, status):
     return client.post(f"/admin/usecases/usecase/{use_case.pk}/status/", {"status": status})
 
 
-def change_form_data(use_case: UseCase, **changes: str) -> dict[str, str]:
+def change_form_data(use_case: UseCase, **changes: object) -> dict[str, object]:
     """What the admin's change form posts for this use case, with `changes` applied."""
     data = {
         "slug": use_case.slug,
@@ -48,8 +46,9 @@ def change_form_data(use_case: UseCase, **changes: str) -> dict[str, str]:
             for name in ("title", "summary", "description", "data_needed")
             for language in ("en", "de")
         },
+        # Code lists are checkboxes: one value per ticked box.
         **{
-            name: json.dumps(getattr(use_case, name))
+            name: getattr(use_case, name)
             for name in ("business_functions", "industries", "ai_techniques", "obstacles")
         },
         "problem_statements-TOTAL_FORMS": "0",
@@ -147,7 +146,7 @@ def test_a_new_use_case_starts_as_a_draft(client, editor):
 
 def test_an_admin_edit_is_recorded_field_by_field_with_old_and_new_values(admin_client, admin_user):
     use_case = make_use_case(status=UseCase.Status.DRAFT, title_de="Alter Titel")
-    data = change_form_data(use_case, title_de="Neuer Titel", industries='["automotive"]')
+    data = change_form_data(use_case, title_de="Neuer Titel", industries=["automotive"])
     data.update(
         {
             "problem_statements-TOTAL_FORMS": "1",
