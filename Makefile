@@ -6,7 +6,7 @@ PORT    ?= 8000
 # The stamp names a hash of the dependency files, so editing them triggers a reinstall.
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: install chromium run test lint format bench loadtest fuzz evaluate messages
+.PHONY: install chromium run test lint format bench loadtest fuzz evaluate messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,10 @@ fuzz: install
 messages: install
 	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Full-page screenshots (start, results with one and two problems, a use case; 1366 and 390 px,
+# English and German) into screenshots/, which is not committed. The database test makes the
+# session set up test databases, as the browser tests need.
+screenshots: install chromium
+	SCREENSHOT_DIR=$(CURDIR)/screenshots $(PY) -m pytest -q -p no:cacheprovider \
+	  tests/browser/test_database_setup.py tests/browser/test_screenshots.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -87,3 +88,59 @@ def page(chromium, site):
     yield page
     context.close()
     assert not outside, f"the page tried to load from other hosts: {outside}"
+
+
+# The widths the site is proven at: a common laptop and a common phone.
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+LOCALES = {"en": "en-US", "de": "de-DE"}
+
+
+@pytest.fixture
+def browse(chromium, site):
+    """Opens pages at a width and in a language (by Accept-Language), with or without
+    JavaScript; like `page`, any request off this host fails the test."""
+    contexts = []
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(site):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    def open_page(width: str, language: str, *, javascript: bool = True):
+        context = chromium.new_context(
+            locale=LOCALES[language],
+            viewport=WIDTHS[width],
+            java_script_enabled=javascript,
+            is_mobile=width == "phone",
+            has_touch=width == "phone",
+        )
+        contexts.append(context)
+        context.route("**/*", only_local)
+        opened = context.new_page()
+        opened.set_default_timeout(60_000)
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not outside, f"the page tried to load from other hosts: {outside}"
+
+
+def two_problem_description(language: str) -> str:
+    """The first description of the two-problem evaluation set in this language."""
+    path = (
+        Path(__file__).resolve().parents[2] / "matching" / "eval" / f"two_problems_{language}.tsv"
+    )
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    return first.split("\t", 1)[1]
+
+
+ONE_PROBLEM = {
+    "en": "We type every supplier invoice into our ERP by hand, it takes days.",
+    "de": "Unsere Maschinen fallen ohne Vorwarnung aus und die Produktion steht still.",
+}
