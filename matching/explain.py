@@ -42,7 +42,7 @@ class Explanation:
     """What a result card shows as its reason."""
 
     sentences: list[list[Piece]]  # the description's sentences with marked words, best first
-    marked_words: list[str]  # the marked words and phrases in order of appearance
+    marked_words: list[str]  # the marked words and phrases, each once, in order of appearance
     statement: str  # the closest catalog problem statement ("" when the use case has none)
 
 
@@ -154,7 +154,14 @@ def explain(
     shown = sorted(index for _count, index in scored[:SENTENCES_SHOWN])
     return Explanation(
         sentences=[marked[index] for index in shown],
-        marked_words=[piece.text for index in shown for piece in marked[index] if piece.marked],
+        marked_words=list(
+            {
+                piece.text.lower(): piece.text
+                for index in shown
+                for piece in marked[index]
+                if piece.marked
+            }.values()
+        ),
         statement=_closest_statement(description, use_case_id, matched_on, vocabulary),
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -135,7 +135,7 @@ def score_explanation(result: dict[str, Any], ordering: Ordering, best_relevance
             "fit": relevance,
             "fit_weight": ordering.fit_percent,
             "goal": ordering.goal_label,
-            "value": f"{value:.1f}".rstrip("0").rstrip("."),
+            "value": formats.number_format(value, decimal_pos=0 if value == int(value) else 1),
             "value_weight": ordering.value_percent,
         }
     if bonus and in_pool:

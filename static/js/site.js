@@ -48,8 +48,17 @@
     updateCount();
   }
 
+  // Wide screens have room for a result's value chart and prerequisites: unfold them there.
+  var wide = window.matchMedia("(min-width: 48rem)");
+
   // Runs again after every htmx swap; elements already enhanced are skipped.
   function enhance(root) {
+    if (wide.matches) {
+      root.querySelectorAll("details.card-more:not([data-enhanced])").forEach(function (more) {
+        more.setAttribute("data-enhanced", "");
+        more.open = true;
+      });
+    }
     root.querySelectorAll("textarea[data-counter]:not([data-enhanced])").forEach(function (textarea) {
       textarea.setAttribute("data-enhanced", "");
       updateCounter(textarea);

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -132,12 +131,10 @@ def browse(chromium, site):
 
 
 def two_problem_description(language: str) -> str:
-    """The first description of the two-problem evaluation set in this language."""
-    path = (
-        Path(__file__).resolve().parents[2] / "matching" / "eval" / f"two_problems_{language}.tsv"
-    )
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    return first.split("\t", 1)[1]
+    """A description naming two problems, the one the matching tests prove gets two groups."""
+    from tests.matching.test_problem_understanding import TWO_PROBLEMS
+
+    return TWO_PROBLEMS[language][0]
 
 
 ONE_PROBLEM = {

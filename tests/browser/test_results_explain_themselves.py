@@ -96,6 +96,7 @@ def test_the_number_shown_is_the_one_that_orders_the_list_also_after_a_resort(
     ).wait_for()
 
     note = page.locator("#order-note").inner_text()
+    assert note.startswith({"en": "Re-sorted.", "de": "Neu sortiert."}[language])
     assert {"en": "“Increase revenue” 100 %", "de": "„Umsatz steigern“ 100 %"}[language] in note
     resorted = scores(page)
     assert resorted == sorted(resorted, reverse=True)
@@ -158,10 +159,10 @@ def test_the_first_three_results_are_open_and_the_rest_show_title_area_and_score
     collapsed = cards.nth(5)
     for part in (".card-title", ".cluster", ".score-value"):
         assert collapsed.locator(part).is_visible()
-    assert not collapsed.locator(".value-chart").is_visible()
+    assert not collapsed.locator(".why").is_visible()
 
-    collapsed.locator("summary").click()
-    assert collapsed.locator(".value-chart").is_visible()
+    collapsed.locator(".card-details > summary").click()
+    assert collapsed.locator(".why").is_visible()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

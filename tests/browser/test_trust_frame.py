@@ -64,12 +64,12 @@ def test_the_wordmark_is_our_own_svg(browse, site, width):
     "path",
     ["/", "/clusters/", "/providers/", "/impressum/", "/about/", "/privacy/", "/no-such-page/"],
 )
-def test_every_page_keeps_the_same_space_between_header_and_heading(browse, site, path, width):
+def test_every_page_keeps_the_same_space_between_header_and_content(browse, site, path, width):
     page = browse(width, "de")
     page.goto(f"{site}{path}")
 
     gap = page.evaluate(
-        """() => document.querySelector('h1').getBoundingClientRect().top
+        """() => document.querySelector('main').firstElementChild.getBoundingClientRect().top
                  - document.querySelector('.site-header').getBoundingClientRect().bottom"""
     )
-    assert 20 <= gap <= 32, f"{path}: h1 starts {gap} px below the header"
+    assert 20 <= gap <= 32, f"{path}: the content starts {gap} px below the header"
