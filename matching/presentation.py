@@ -62,8 +62,7 @@ class Ordering:
             )
         return _(
             "Ordered by score: the fit to your problem counts %(fit)d %%, the value potential "
-            "for “%(goal)s” %(value)d %%. Value only moves use cases that fit at least 60 %% as "
-            "well as the best one."
+            "for “%(goal)s” %(value)d %%."
         ) % {"fit": self.fit_percent, "goal": self.goal_label, "value": self.value_percent}
 
 
@@ -121,16 +120,16 @@ def score_explanation(result: dict[str, Any], ordering: Ordering, best_relevance
     bonus = round(ranking.FIT_BONUS * 100 * fits)
     in_pool = float(result["relevance"]) >= best_relevance * ranking.VALUE_POOL_MIN_SHARE
     if ordering.value_weight == 0 or value is None:
-        text = _("Fit to your problem: %(fit)d %%.") % {"fit": relevance}
+        text = _("Fit %(fit)d %%.") % {"fit": relevance}
     elif not in_pool:
         text = _(
-            "Fit to your problem: %(fit)d %% (counts %(fit_weight)d %%). Its value potential does "
-            "not count: the fit is below 60 %% of the best result's."
+            "Fit %(fit)d %% (counts %(fit_weight)d %%). Value does not count here: the fit is "
+            "below 60 %% of the best result's."
         ) % {"fit": relevance, "fit_weight": ordering.fit_percent}
     else:
         text = _(
-            "Fit to your problem: %(fit)d %% (counts %(fit_weight)d %%); value potential for "
-            "“%(goal)s”: %(value)s of 5 (counts %(value_weight)d %%)."
+            "Fit %(fit)d %% (counts %(fit_weight)d %%) · value for “%(goal)s” %(value)s of 5 "
+            "(counts %(value_weight)d %%)."
         ) % {
             "fit": relevance,
             "fit_weight": ordering.fit_percent,

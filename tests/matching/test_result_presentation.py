@@ -105,17 +105,14 @@ def test_the_score_explanation_names_both_weights():
     with translation.override("en"):
         text = score_explanation(result(0.74, overall=4), Ordering("balanced", 0.1), 0.74)
 
-    assert text == (
-        "Fit to your problem: 74 % (counts 90 %); value potential for “Balanced”: 4 of 5 "
-        "(counts 10 %)."
-    )
+    assert text == "Fit 74 % (counts 90 %) · value for “Balanced” 4 of 5 (counts 10 %)."
 
 
 def test_the_score_explanation_says_when_value_did_not_count():
     with translation.override("de"):
         text = score_explanation(result(0.3), Ordering("revenue", 0.5), 0.8)
 
-    assert "Das Wertpotenzial zählt hier nicht" in text
+    assert "Der Wert zählt hier nicht" in text
 
 
 @pytest.mark.django_db
