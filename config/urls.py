@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.api import api
-from config.views import healthz
+from config.views import about, healthz, impressum
 from matching import admin_views
 
 handler500 = "config.views.server_error"
@@ -24,6 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("impressum/", impressum, name="impressum"),
+    path("about/", about, name="about"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("usecases.urls")),

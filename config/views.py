@@ -3,13 +3,16 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
@@ -72,3 +75,53 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(exc, DATABASE_OUTAGES):
         return database_unavailable(request, exc)
     return defaults.server_error(request)
+
+
+# Impressum lines in the order German readers expect them (keys of settings.OPERATOR).
+OPERATOR_KEYS = ("name", "address", "represented_by", "email", "phone", "register", "vat_id")
+
+
+def operator_details() -> list[dict[str, str]]:
+    """The operator's details from settings.OPERATOR, one row per line of the Impressum; an
+    empty value is rendered as a marked placeholder naming the setting that fills it."""
+    labels = {
+        "name": _("Operator"),
+        "address": _("Address"),
+        "represented_by": _("Represented by"),
+        "email": _("Email"),
+        "phone": _("Phone"),
+        "register": _("Register entry"),
+        "vat_id": _("VAT ID"),
+    }
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "value": settings.OPERATOR.get(key, ""),
+            "setting": f"OPERATOR_{key.upper()}",
+        }
+        for key in OPERATOR_KEYS
+    ]
+
+
+@require_GET
+def impressum(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/impressum.html", {"operator": operator_details()})
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    from usecases.models import Cluster, UseCase
+
+    return render(
+        request,
+        "site/about.html",
+        {
+            "operator": operator_details(),
+            "use_case_count": UseCase.objects.published().count(),
+            "cluster_count": Cluster.objects.count(),
+            "value_weight": round(settings.MATCH_DEFAULT_VALUE_WEIGHT * 100),
+            "fit_weight": 100 - round(settings.MATCH_DEFAULT_VALUE_WEIGHT * 100),
+            "retention_days": settings.SUBMISSION_RETENTION_DAYS,
+        },
+    )

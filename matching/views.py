@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,9 +19,9 @@ from config.spreadsheets import spreadsheet_safe
 from matching.forms import FeedbackForm, ProblemForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission
+from matching.presentation import Card, Ordering, answer_summary, result_cards
 from matching.services import MatchRequest, match, reorder
 from usecases import vocabularies
-from usecases.models import Provider, UseCase
 
 RESULTS_SHOWN = 8
 
@@ -76,6 +75,7 @@ def start(request: HttpRequest) -> HttpResponse:
             low_confidence=result.low_confidence,
             company_size=data["company_size"],
             results=result.results,
+            groups=result.groups,
         )
         return _results_page(request, unsaved, stored=False)
     submission = Submission.objects.get(pk=result.query_id)
@@ -123,57 +123,43 @@ def _results_page(
     template: str = "matching/results.html",
 ) -> HttpResponse:
     """A submission's results, re-ordered when another goal or value weight is asked for."""
-    shown = submission.results
+    shown, groups = submission.results, submission.groups or []
+    resorted = goal is not None and weight is not None
     if goal is not None and weight is not None:
         shown = reorder(shown, goal, weight / 100)
+        groups = [{**g, "results": reorder(g["results"], goal, weight / 100)} for g in groups]
     goal = goal or submission.goal
     weight = round(submission.value_weight * 100) if weight is None else weight
+    ordering = Ordering(goal, weight / 100)
     ratings = dict(submission.feedback.values_list("use_case_slug", "helpful")) if stored else {}
+
+    def cards(results: list[dict[str, Any]], text: str) -> list[Card]:
+        return result_cards(
+            results,
+            language=submission.language,
+            company_size=submission.company_size,
+            ratings=ratings,
+            description=text,
+            ordering=ordering,
+        )
+
+    merged = cards(shown, submission.text)
+    sections = [{"text": g["text"], "cards": cards(g["results"], g["text"])} for g in groups]
     context = {
         "submission": submission if stored else None,
         "description": submission.text,
-        "cards": result_cards(shown, submission.language, submission.company_size, ratings),
+        "cards": merged,
+        "sections": sections,
+        "summary": answer_summary(merged, groups, submission.low_confidence),
+        "ordering": ordering,
+        "resorted": resorted,
+        # Focus and view go to the answer on arrival, not after a re-sort (focus stays put).
+        "land": not resorted,
         "low_confidence": submission.low_confidence,
         "results_language": submission.language,
         "reweight": ReweightForm(initial={"goal": goal, "weight": weight}),
     }
     return render(request, template, context)
-
-
-def result_cards(
-    results: list[dict[str, Any]], language: str, company_size: str, ratings: dict[str, bool]
-) -> list[dict[str, Any]]:
-    """Each stored result with what the page shows beyond the snapshot, in the query's language.
-
-    Relevance, value and the matched sentences come from the snapshot the company was shown;
-    obstacles, prerequisites and providers are read now, so approvals and edits show up.
-    """
-    slugs = [r["use_case"]["slug"] for r in results]
-    use_cases = {
-        u.slug: u
-        for u in UseCase.objects.published().filter(slug__in=slugs).select_related("cluster")
-    }
-    offers = Provider.objects.offering(list(use_cases.values()))
-    cards = []
-    with translation.override(language):
-        for result in results:
-            use_case = use_cases.get(result["use_case"]["slug"])
-            providers = offers.get(use_case.pk, []) if use_case else []
-            cards.append(
-                {
-                    **result,
-                    "published": use_case is not None,
-                    "data_needed": use_case.data_needed if use_case else "",
-                    "effort": use_case.get_effort_display() if use_case else "",
-                    "obstacles": [
-                        vocabularies.label(vocabularies.OBSTACLES, code, language)
-                        for code in (use_case.obstacles if use_case else [])
-                    ],
-                    "providers": [p for p in providers if p.serves(company_size)],
-                    "rating": ratings.get(result["use_case"]["slug"]),
-                }
-            )
-    return cards
 
 
 @require_POST
@@ -234,8 +220,16 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         ]
     )
     # Providers as approved now: one withdrawn since the query never reaches the download.
-    cards = result_cards(submission.results, submission.language, submission.company_size, {})
-    for result in cards:
+    cards = result_cards(
+        submission.results,
+        language=submission.language,
+        company_size=submission.company_size,
+        ratings={},
+        description="",  # the CSV lists the catalog sentences; no marked words needed
+        ordering=Ordering(submission.goal, submission.value_weight),
+    )
+    for card in cards:
+        result = card.result
         potential = result["value_potential"]
         writer.writerow(
             [
@@ -250,7 +244,7 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 potential["assessments"],
                 _("yes") if potential["editorial_estimate"] else _("no"),
                 spreadsheet_safe(" | ".join(result["matched_on"])),
-                spreadsheet_safe(", ".join(p.name for p in result["providers"])),
+                spreadsheet_safe(", ".join(fit.provider.name for fit in card.providers)),
                 request.build_absolute_uri(
                     reverse("usecases:use_case", args=[result["use_case"]["slug"]])
                 ),

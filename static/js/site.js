@@ -48,8 +48,17 @@
     updateCount();
   }
 
+  // Wide screens have room for a result's value chart and prerequisites: unfold them there.
+  var wide = window.matchMedia("(min-width: 48rem)");
+
   // Runs again after every htmx swap; elements already enhanced are skipped.
   function enhance(root) {
+    if (wide.matches) {
+      root.querySelectorAll("details.card-more:not([data-enhanced])").forEach(function (more) {
+        more.setAttribute("data-enhanced", "");
+        more.open = true;
+      });
+    }
     root.querySelectorAll("textarea[data-counter]:not([data-enhanced])").forEach(function (textarea) {
       textarea.setAttribute("data-enhanced", "");
       updateCounter(textarea);
@@ -72,6 +81,26 @@
     });
   }
 
+  // After the problem form is answered in place, show the page from its top: the question, the
+  // one-sentence answer and the first result (or the first error), with focus on the answer.
+  // Without JavaScript the same follows from the new page load and its autofocus attribute.
+  function land(event) {
+    var source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!source || !source.closest || !source.closest("[data-land]")) return;
+    var target = document.querySelector("#main [autofocus]");
+    if (!target) return;
+    var field = target.matches("textarea, input, select");
+    target.focus({ preventScroll: true });
+    if (field) {
+      target.scrollIntoView({ block: "center" });
+    } else {
+      window.scrollTo(0, 0);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:afterSettle", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    enhance(document);
+    land(event);
+  });
 })();

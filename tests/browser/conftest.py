@@ -116,3 +116,57 @@ def german_page(chromium, site):
     page = context.new_page()
     page.set_default_timeout(60_000)
     return page
+
+
+# The widths the site is proven at: a common laptop and a common phone.
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+LOCALES = {"en": "en-US", "de": "de-DE"}
+
+
+@pytest.fixture
+def browse(chromium, site):
+    """Opens pages at a width and in a language (by Accept-Language), with or without
+    JavaScript; like `page`, any request off this host fails the test."""
+    contexts = []
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(site):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    def open_page(width: str, language: str, *, javascript: bool = True):
+        context = chromium.new_context(
+            locale=LOCALES[language],
+            viewport=WIDTHS[width],
+            java_script_enabled=javascript,
+            is_mobile=width == "phone",
+            has_touch=width == "phone",
+        )
+        contexts.append(context)
+        context.route("**/*", only_local)
+        opened = context.new_page()
+        opened.set_default_timeout(60_000)
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not outside, f"the page tried to load from other hosts: {outside}"
+
+
+def two_problem_description(language: str) -> str:
+    """A description naming two problems, the one the matching tests prove gets two groups."""
+    from tests.matching.test_problem_understanding import TWO_PROBLEMS
+
+    return TWO_PROBLEMS[language][0]
+
+
+ONE_PROBLEM = {
+    "en": "We type every supplier invoice into our ERP by hand, it takes days.",
+    "de": "Unsere Maschinen fallen ohne Vorwarnung aus und die Produktion steht still.",
+}

@@ -43,7 +43,7 @@ def test_a_stored_query_redirects_to_its_own_page(client, stored):
     assert "Initial estimate by the catalog editors" in page
 
 
-def test_refinements_are_kept_and_filter_providers_by_company_size(client, catalog):
+def test_refinements_are_kept_and_providers_for_another_size_are_marked(client, catalog):
     response = client.post(
         "/",
         {
@@ -58,8 +58,9 @@ def test_refinements_are_kept_and_filter_providers_by_company_size(client, catal
 
     assert (submission.industry, submission.company_size) == ("wholesale", "large")
     page = client.get(f"/results/{submission.pk}/").content.decode()
-    # Belegfluss serves micro to medium companies only.
-    assert "Belegfluss Software (example)" not in page
+    # Belegfluss serves micro to medium companies only: listed after those that fit, and marked.
+    belegfluss = page.split("Belegfluss Software (example)</a>", 1)[1].split("</li>", 1)[0]
+    assert "not for companies of your size" in belegfluss
 
 
 def test_reweighting_by_goal_reorders_the_stored_results(client, stored):

@@ -1,0 +1,79 @@
+"""After submitting, the page shows its top (question, one-sentence answer, first result) with
+focus on the answer; with errors, focus and view go to the first error. With and without
+JavaScript, on a laptop and a phone, in English and German."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import ONE_PROBLEM
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+SUMMARY = {
+    "en": re.compile(r"fit best; below them \d+ more ideas"),
+    "de": re.compile(r"passen am besten; dazu \d+ weitere Ideen"),
+}
+EMPTY_ERROR = {
+    "en": "Please describe your business problem.",
+    "de": "Bitte beschreiben Sie Ihr geschäftliches Problem.",
+}
+MODES = [pytest.param(True, id="javascript"), pytest.param(False, id="no-javascript")]
+
+
+def in_view(page, selector: str) -> bool:
+    return page.evaluate(
+        """selector => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return box.top >= 0 && box.top < window.innerHeight;
+        }""",
+        selector,
+    )
+
+
+def submit_from_the_bottom_of_the_form(page, text: str) -> None:
+    page.fill("textarea[name=text]", text)
+    button = page.locator("button.primary")
+    button.scroll_into_view_if_needed()
+    button.click()
+
+
+@pytest.mark.parametrize("javascript", MODES)
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_after_submitting_the_question_the_answer_and_the_first_result_are_in_view(
+    browse, site, language, width, javascript
+):
+    page = browse(width, language, javascript=javascript)
+    page.goto(site)
+
+    submit_from_the_bottom_of_the_form(page, ONE_PROBLEM[language])
+
+    page.locator("#answer").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'answer'")
+    assert page.evaluate("window.scrollY") == 0
+    assert in_view(page, "h1")
+    assert in_view(page, ".question")
+    assert in_view(page, ".result-list > li:first-child .card-title")
+    assert SUMMARY[language].search(page.locator("#answer").inner_text())
+    first_title = page.locator(".result-list > li:first-child .card-title").inner_text()
+    assert first_title in page.locator("#answer").inner_text()
+
+
+@pytest.mark.parametrize("javascript", MODES)
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_error_gets_focus_and_is_in_view(browse, site, language, width, javascript):
+    page = browse(width, language, javascript=javascript)
+    page.goto(site)
+
+    page.locator("button.primary").scroll_into_view_if_needed()
+    page.click("button.primary")
+
+    page.locator("#text-error").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'text'")
+    assert page.locator("#text-error").inner_text() == EMPTY_ERROR[language]
+    assert in_view(page, "#text-error")
+    assert in_view(page, "textarea[name=text]")
