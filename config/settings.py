@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "usecases",
     "matching",
     "providers",
+    "experts",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Experts share the accounts; after logging in they go to their rating work.
+ACCOUNT_ADAPTER = "experts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "providers:dashboard"
 LOGIN_URL = "account_login"
 

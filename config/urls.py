@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from config.api import api
 from config.views import healthz
+from experts import admin_views as expert_admin_views
 from matching import admin_views
 
 handler500 = "config.views.server_error"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/curation/status/", admin_views.status_panel, name="curation-status"),
     path("admin/curation/rebuild-index/", admin_views.rebuild_index, name="curation-rebuild"),
     path("admin/curation/insights/", admin_views.insights_dashboard, name="curation-insights"),
+    path("admin/curation/experts/", expert_admin_views.panel_insights, name="curation-experts"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
@@ -21,4 +23,5 @@ urlpatterns = [
     path("", include("usecases.urls")),
     path("", include("matching.urls")),
     path("", include("providers.urls")),
+    path("", include("experts.urls")),
 ]

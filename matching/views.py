@@ -148,10 +148,7 @@ def result_cards(
     obstacles, prerequisites and providers are read now, so approvals and edits show up.
     """
     slugs = [r["use_case"]["slug"] for r in results]
-    use_cases = {
-        u.slug: u
-        for u in UseCase.objects.published().filter(slug__in=slugs).select_related("cluster")
-    }
+    use_cases = {u.slug: u for u in UseCase.objects.for_display().filter(slug__in=slugs)}
     offers = Provider.objects.offering(list(use_cases.values()))
     cards = []
     with translation.override(language):
@@ -166,7 +163,7 @@ def result_cards(
                     "effort": use_case.get_effort_display() if use_case else "",
                     "obstacles": [
                         vocabularies.label(vocabularies.OBSTACLES, code, language)
-                        for code in (use_case.obstacles if use_case else [])
+                        for code in (use_case.obstacle_codes() if use_case else [])
                     ],
                     "providers": [p for p in providers if p.serves(company_size)],
                     "rating": ratings.get(result["use_case"]["slug"]),
