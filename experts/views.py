@@ -23,6 +23,11 @@ from usecases.models import Expert, ValuePotential
 LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data of a POST, even an empty one (a lone unticked checkbox sends nothing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def panel(request: HttpRequest) -> HttpResponse:
     """ "Our expert panel": only experts who joined and agreed to be listed."""
     return render(
@@ -93,7 +98,7 @@ def rate(request: HttpRequest, expert: Expert, pk: int) -> HttpResponse:
             request, "experts/refused.html", {"message": refused.message}, status=refused.status
         )
     own = expert.assessments.filter(use_case=use_case).first()
-    form = RatingForm(request.POST or None, initial=RatingForm.initial_from(own))
+    form = RatingForm(_posted(request), initial=RatingForm.initial_from(own))
     context = {"expert": expert, "use_case": use_case, "form": form, "own": own}
     if request.method != "POST":
         return render(request, "experts/rate.html", context)
@@ -120,7 +125,7 @@ def invitation(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         return render(request, "experts/invitation.html", context, status=410)
 
     if request.user.is_authenticated:
-        form = ListingForm(request.POST or None)
+        form = ListingForm(_posted(request))
         context["form"] = form
         if request.method == "POST" and form.is_valid():
             try:
@@ -136,7 +141,7 @@ def invitation(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         context["login_url"] = f"{reverse('account_login')}?next={request.path}"
         return render(request, "experts/invitation.html", context)
 
-    signup = ExpertSignupForm(request.POST or None)
+    signup = ExpertSignupForm(_posted(request))
     context["signup"] = signup
     if request.method == "POST":
         if not signup.is_valid():

@@ -90,9 +90,14 @@ class AssessmentOut(Schema):
     def of(cls, assessment: ExpertAssessment) -> AssessmentOut:
         expert = assessment.expert
         # Panel experts are named only if they agreed to be listed publicly.
-        hidden = expert is not None and not expert.listed_publicly
+        if expert is None:
+            assessor = assessment.assessor
+        elif expert.listed_publicly:
+            assessor = expert.name
+        else:
+            assessor = _("Member of the expert panel")
         return cls(
-            assessor=_("Member of the expert panel") if hidden else assessment.assessor,
+            assessor=assessor,
             assessed_on=assessment.assessed_on.isoformat(),
             editorial_estimate=assessment.editorial_estimate,
             revenue=assessment.revenue,
