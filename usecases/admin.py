@@ -500,6 +500,10 @@ class ExpertAssessmentAdmin(CatalogImportExport, admin.ModelAdmin):
     )
     REVIEW_FIELDS = ("excluded", "exclusion_reason", "excluded_by", "reviewed_at", "history")
 
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet[ExpertAssessment]:
+        # Exports are for editing and importing again; panel experts' ratings are not editable.
+        return super().get_export_queryset(request).filter(expert__isnull=True)
+
     def get_readonly_fields(
         self, request: HttpRequest, obj: ExpertAssessment | None = None
     ) -> tuple[str, ...]:

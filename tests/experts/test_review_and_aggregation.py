@@ -234,3 +234,16 @@ def test_the_insights_show_coverage_per_cluster_and_disagreement_with_invite_lin
     assert admin_client.get(f"/admin/usecases/expert/add/?clusters={cluster.pk}").context[
         "adminform"
     ].form.initial["clusters"] == [str(cluster.pk)]
+
+
+def test_an_assessment_import_never_finds_or_exports_a_panel_experts_rating(use_case):
+    from usecases.resources import ExpertAssessmentResource
+
+    expert = make_expert(use_case.cluster)
+    own = make_assessment(use_case, expert=expert, assessor=expert.name, revenue=5)
+
+    exported = ExpertAssessmentResource().export().dict
+    found = ExpertAssessmentResource().get_queryset().filter(pk=own.pk)
+
+    assert expert.name not in [row["assessor"] for row in exported]
+    assert not found.exists()
