@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "usecases",
     "matching",
     "providers",
+    "experts",
 ]
 
 MIDDLEWARE = [
@@ -180,9 +181,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Our adapter gives mails the site name from SITE_NAME (allauth would take the host name) and
-# answers a registered address in the same words and time as a new one (see the module); users
-# are shown by their email address, not the username allauth derives from it.
+# Our adapter gives mails the site name from SITE_NAME (allauth would take the host name),
+# answers a registered address in the same words and time as a new one (see the module) and
+# sends experts to their rating work after logging in; users are shown by their email address,
+# not the username allauth derives from it.
 ACCOUNT_ADAPTER = "providers.accounts.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "providers.accounts.SignupForm"}
 ACCOUNT_USER_DISPLAY = "providers.accounts.user_display"

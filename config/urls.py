@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api import api
 from config.views import about, healthz, impressum
+from experts import admin_views as expert_admin_views
 from matching import admin_views
 
 handler500 = "config.views.server_error"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/curation/status/", admin_views.status_panel, name="curation-status"),
     path("admin/curation/rebuild-index/", admin_views.rebuild_index, name="curation-rebuild"),
     path("admin/curation/insights/", admin_views.insights_dashboard, name="curation-insights"),
+    path("admin/curation/experts/", expert_admin_views.panel_insights, name="curation-experts"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
@@ -31,4 +33,5 @@ urlpatterns = [
     path("", include("usecases.urls")),
     path("", include("matching.urls")),
     path("", include("providers.urls")),
+    path("", include("experts.urls")),
 ]

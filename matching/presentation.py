@@ -226,7 +226,7 @@ def result_cards(
                     effort=use_case.get_effort_display() if use_case else "",
                     obstacles=[
                         vocabularies.label(vocabularies.OBSTACLES, code, language)
-                        for code in (use_case.obstacles if use_case else [])
+                        for code in (use_case.obstacle_codes() if use_case else [])
                     ],
                     rating=ratings.get(result["use_case"]["slug"]),
                 )

@@ -1,5 +1,6 @@
-"""How django-allauth treats provider accounts: our site name in mails, users shown by email,
-and a sign-up that tells nobody whether an address is registered.
+"""How django-allauth treats the accounts of providers and experts: our site name in mails,
+users shown by email, each sent to their own work after logging in, and a sign-up that tells
+nobody whether an address is registered.
 
 allauth already answers a registered address with the usual redirect and sends it an "account
 exists" email instead of a verification link. Two differences remained: creating an account
@@ -19,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.urls import reverse
 
 from config.context_processors import site_name
 
@@ -31,6 +33,13 @@ def user_display(user: AbstractBaseUser) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        from experts.services import expert_of
+
+        if expert_of(request.user) is not None:
+            return reverse("experts:work")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Without django.contrib.sites allauth names the site by the request's host
         # ("Hello from 127.0.0.1:8000!"); our mail templates use the configured name instead.

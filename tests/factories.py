@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from matching.models import Submission
 from usecases.models import (
     Cluster,
+    Expert,
     ExpertAssessment,
     ProblemStatement,
     Provider,
@@ -130,3 +131,25 @@ def make_submission(**overrides: object) -> Submission:
     }
     values.update(overrides)
     return Submission.objects.create(**values)
+
+
+def make_expert(
+    *clusters: Cluster, joined: bool = True, listed: bool = False, **overrides: object
+) -> Expert:
+    """A panel expert invited for `clusters`; `joined` gives them an account with the role."""
+    number = next(_numbers)
+    values = {
+        "name": f"Dr. Expert {number}",
+        "organisation": f"Institute {number}",
+        "email": f"expert{number}@institute.example",
+        "fields_of_expertise": "Production, Data quality",
+        "listed_publicly": listed,
+    }
+    values.update(overrides)
+    expert = Expert.objects.create(**values)
+    expert.clusters.set(clusters)
+    if joined:
+        expert.user = make_user(expert.email)
+        expert.accepted_at = expert.invited_at
+        expert.save(update_fields=["user", "accepted_at"])
+    return expert

@@ -43,12 +43,14 @@ from usecases.curation import (
 from usecases.importing import CatalogImportForm, ImportRefused, LimitedCSV, LimitedXLSX
 from usecases.models import (
     Cluster,
+    Expert,
     ExpertAssessment,
     ProblemStatement,
     Provider,
     ProviderMembership,
     UseCase,
     UseCaseChange,
+    ValuePotential,
 )
 from usecases.resources import (
     ClusterResource,
@@ -156,6 +158,10 @@ class ExpertAssessmentInline(TranslationTabularInline):
         "cost_reduction",
         "comment",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ExpertAssessment]:
+        # Panel experts' own ratings are theirs: editors review them on the assessments page.
+        return super().get_queryset(request).filter(expert__isnull=True)
 
 
 class PreviewForm(forms.Form):
@@ -445,21 +451,23 @@ class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
         source = (
             _("editorial estimate") if potential.editorial_estimate else _("expert assessments")
         )
-        return str(
-            _(
-                "Revenue %(revenue).1f · company value %(company_value).1f · "
-                "cost reduction %(cost_reduction).1f · overall %(overall).1f "
-                "(%(count)d %(source)s)"
-            )
-            % {
-                "revenue": potential.revenue,
-                "company_value": potential.company_value,
-                "cost_reduction": potential.cost_reduction,
-                "overall": potential.overall,
-                "count": potential.assessments,
-                "source": source,
-            }
-        )
+        summary = _(
+            "Revenue %(revenue).1f · company value %(company_value).1f · "
+            "cost reduction %(cost_reduction).1f · overall %(overall).1f "
+            "(%(count)d %(source)s)"
+        ) % {
+            "revenue": potential.revenue,
+            "company_value": potential.company_value,
+            "cost_reduction": potential.cost_reduction,
+            "overall": potential.overall,
+            "count": potential.assessments,
+            "source": source,
+        }
+        if potential.editorial_estimate and potential.expert_assessments:
+            summary += " · " + gettext(
+                "%(count)d of %(needed)d expert assessments needed for expert figures"
+            ) % {"count": potential.expert_assessments, "needed": ValuePotential.EXPERTS_NEEDED}
+        return str(summary)
 
     @admin.display(description=_("spread of the assessments (lowest to highest)"))
     def assessment_spread(self, use_case: UseCase) -> str:
@@ -600,6 +608,29 @@ def recorded(user: Any, use_case_ids: set[int]) -> Iterator[None]:
             record_change(use_case, before[use_case.pk], user, UseCaseChange.Source.ADMIN)
 
 
+class ReviewStateFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("new", _("New (not yet reviewed)")),
+            ("included", _("Included")),
+            ("excluded", _("Excluded")),
+        ]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ExpertAssessment]
+    ) -> QuerySet[ExpertAssessment]:
+        if self.value() == "new":
+            return queryset.filter(expert__isnull=False, reviewed_at__isnull=True)
+        if self.value() == "included":
+            return queryset.filter(excluded=False)
+        if self.value() == "excluded":
+            return queryset.filter(excluded=True)
+        return queryset
+
+
 @admin.register(ExpertAssessment)
 class ExpertAssessmentAdmin(UseCasePartAdmin):
     resource_classes = [ExpertAssessmentResource]
@@ -611,11 +642,209 @@ class ExpertAssessmentAdmin(UseCasePartAdmin):
         "revenue",
         "company_value",
         "cost_reduction",
+        "confidence",
+        "review_state",
+        "conflict_of_interest",
     )
-    list_filter = ("editorial_estimate", "use_case__cluster")
+    list_filter = (ReviewStateFilter, "editorial_estimate", "use_case__cluster")
     search_fields = ("assessor", "use_case__slug", "use_case__title_en")
-    list_select_related = ("use_case",)
+    list_select_related = ("use_case", "expert")
     autocomplete_fields = ("use_case",)
+    actions = ("mark_reviewed", "exclude_with_reason", "include_again")
+    EXPERT_FIELDS = (
+        "use_case",
+        "expert",
+        "assessor",
+        "assessed_on",
+        "revenue",
+        "company_value",
+        "cost_reduction",
+        "confidence",
+        "obstacles",
+        "comment",
+    )
+    REVIEW_FIELDS = ("excluded", "exclusion_reason", "excluded_by", "reviewed_at", "history")
+
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet[ExpertAssessment]:
+        # Exports are for editing and importing again; panel experts' ratings are not editable.
+        return super().get_export_queryset(request).filter(expert__isnull=True)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ExpertAssessment | None = None
+    ) -> tuple[str, ...]:
+        # A panel expert's scores are the expert's own: editors review them, never edit them.
+        if obj is not None and obj.expert_id:
+            return (*self.EXPERT_FIELDS, "comment_en", "comment_de", *self.REVIEW_FIELDS)
+        return self.REVIEW_FIELDS
+
+    @admin.display(description=_("review"))
+    def review_state(self, assessment: ExpertAssessment) -> str:
+        if assessment.excluded:
+            return format_html(
+                '<span class="assessment-excluded" title="{}">{}</span>',
+                assessment.exclusion_reason,
+                gettext("excluded"),
+            )
+        if assessment.expert_id and assessment.reviewed_at is None:
+            return format_html('<strong class="assessment-new">{}</strong>', gettext("new"))
+        return gettext("included")
+
+    @admin.display(description=_("conflict of interest"), boolean=True)
+    def conflict_of_interest(self, assessment: ExpertAssessment) -> bool | None:
+        from experts.services import has_conflict
+
+        return has_conflict(assessment) if assessment.expert_id else None
+
+    @admin.display(description=_("history"))
+    def history(self, assessment: ExpertAssessment) -> str:
+        revisions = assessment.revisions.select_related("user")
+        if not revisions:
+            return str(_("No changes recorded yet."))
+        return format_html(
+            '<table class="change-history"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        f"{revision.at:%Y-%m-%d %H:%M}",
+                        revision.user or "-",
+                        revision.get_kind_display(),
+                        ", ".join(
+                            f"{key}: {_display_value(v)}" for key, v in revision.values.items()
+                        ),
+                    )
+                    for revision in revisions
+                ),
+            ),
+        )
+
+    @admin.action(description=_("Mark selected assessments as reviewed"), permissions=["change"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[ExpertAssessment]) -> None:
+        from experts.services import mark_reviewed
+
+        count = mark_reviewed(queryset)
+        self.message_user(
+            request, gettext("%(count)d assessments marked as reviewed.") % {"count": count}
+        )
+
+    @admin.action(
+        description=_("Exclude selected assessments (with a reason)"), permissions=["change"]
+    )
+    def exclude_with_reason(
+        self, request: HttpRequest, queryset: QuerySet[ExpertAssessment]
+    ) -> TemplateResponse | None:
+        from experts.forms import ExclusionForm
+        from experts.services import exclude
+
+        form = ExclusionForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/usecases/expertassessment/exclude.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Exclude assessments"),
+                    "form": form,
+                    "assessments": queryset.select_related("use_case"),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+                status=400 if form.is_bound else 200,
+            )
+        assessments = list(queryset.filter(editorial_estimate=False))
+        for assessment in assessments:
+            exclude(assessment, request.user, form.cleaned_data["reason"])
+        self.message_user(
+            request,
+            gettext("%(count)d assessments excluded from the public figures.")
+            % {"count": len(assessments)},
+        )
+        return None
+
+    @admin.action(description=_("Include selected assessments again"), permissions=["change"])
+    def include_again(self, request: HttpRequest, queryset: QuerySet[ExpertAssessment]) -> None:
+        from experts.services import include
+
+        excluded = list(queryset.filter(excluded=True))
+        for assessment in excluded:
+            include(assessment, request.user)
+        self.message_user(
+            request, gettext("%(count)d assessments included again.") % {"count": len(excluded)}
+        )
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "organisation",
+        "email",
+        "membership",
+        "listed_publicly",
+        "assessment_count",
+    )
+    list_filter = ("listed_publicly", "clusters")
+    search_fields = ("name", "organisation", "email")
+    fields = (
+        "name",
+        "organisation",
+        "email",
+        "fields_of_expertise",
+        "clusters",
+        "membership",
+        "listed_publicly",
+        "invited_at",
+        "accepted_at",
+    )
+    readonly_fields = ("membership", "listed_publicly", "invited_at", "accepted_at")
+    filter_horizontal = ("clusters",)
+    actions = ("invite_again",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Expert]:
+        return super().get_queryset(request).annotate(rated=Count("assessments"))
+
+    @admin.display(description=_("assessments"), ordering="rated")
+    def assessment_count(self, expert: Expert) -> int:
+        return getattr(expert, "rated", 0)
+
+    @admin.display(description=_("status"))
+    def membership(self, expert: Expert) -> str:
+        if expert.user_id:
+            return gettext("Joined")
+        if expert.invitation_open:
+            return gettext("Invited")
+        return gettext("Invitation expired")
+
+    def _invite(self, request: HttpRequest, expert: Expert) -> None:
+        from experts.services import invite_expert
+
+        sent = invite_expert(
+            expert,
+            request.user,
+            lambda e: request.build_absolute_uri(reverse("experts:invitation", args=[e.token])),
+        )
+        if sent:
+            self.message_user(
+                request, gettext("Invitation sent to %(email)s.") % {"email": expert.email}
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("The invitation to %(email)s could not be sent; try again later.")
+                % {"email": expert.email},
+                messages.ERROR,
+            )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change:  # the email names the clusters, so it goes after they are saved
+            self._invite(request, form.instance)
+
+    @admin.action(description=_("Send the invitation again"), permissions=["change"])
+    def invite_again(self, request: HttpRequest, queryset: QuerySet[Expert]) -> None:
+        for expert in queryset.filter(user__isnull=True):
+            self._invite(request, expert)
 
 
 @admin.register(ProblemStatement)

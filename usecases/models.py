@@ -44,7 +44,12 @@ class Cluster(models.Model):
 
 @dataclass(frozen=True)
 class ValuePotential:
-    """Mean expert scores (1 to 5) of one use case on the study's three value dimensions."""
+    """Mean scores (1 to 5) of one use case on the study's three value dimensions.
+
+    The figures come from the included expert assessments once there are `EXPERTS_NEEDED` of
+    them (`source` "experts", with their spread); below that the editorial estimate stays
+    (`source` "editorial") and `expert_assessments` says how many expert ratings exist so far.
+    """
 
     revenue: float | None
     company_value: float | None
@@ -52,22 +57,55 @@ class ValuePotential:
     overall: float | None
     assessments: int
     editorial_estimate: bool
+    # Lowest and highest score per dimension among the assessments behind the figures (experts).
+    spread: dict[str, list[int]] | None = None
+    expert_assessments: int = 0
 
     DIMENSIONS = ("revenue", "company_value", "cost_reduction")
+    # One or two opinions are an anecdote: the public figures switch to experts from three on.
+    EXPERTS_NEEDED = 3
+
+    @property
+    def source(self) -> str:
+        return "editorial" if self.editorial_estimate else "experts"
 
     @staticmethod
-    def counted(assessments: list[ExpertAssessment]) -> list[ExpertAssessment]:
-        """The assessments that count: expert ones as soon as there is one, else the estimates."""
-        expert = [a for a in assessments if not a.editorial_estimate]
-        return expert or assessments
+    def included_experts(assessments: list[ExpertAssessment]) -> list[ExpertAssessment]:
+        """Assessments by experts that an editor has not excluded."""
+        return [a for a in assessments if not a.editorial_estimate and not a.excluded]
+
+    @classmethod
+    def counted(cls, assessments: list[ExpertAssessment]) -> list[ExpertAssessment]:
+        """The assessments the figures come from: the included expert ones once there are
+        enough of them, else the editorial estimates."""
+        expert = cls.included_experts(assessments)
+        if len(expert) >= cls.EXPERTS_NEEDED:
+            return expert
+        return [a for a in assessments if a.editorial_estimate]
+
+    @staticmethod
+    def spread_of(assessments: list[ExpertAssessment]) -> dict[str, list[int]]:
+        """Lowest and highest score per dimension; empty without assessments."""
+        if not assessments:
+            return {}
+        return {
+            dim: [
+                min(getattr(a, dim) for a in assessments),
+                max(getattr(a, dim) for a in assessments),
+            ]
+            for dim in ValuePotential.DIMENSIONS
+        }
 
     @classmethod
     def from_assessments(cls, assessments: list[ExpertAssessment]) -> ValuePotential:
-        """Expert assessments win over editorial estimates as soon as there is one."""
+        """Expert figures from `EXPERTS_NEEDED` included expert assessments on, else editorial."""
+        experts = len(cls.included_experts(assessments))
         used = cls.counted(assessments)
         if not used:
-            return cls(None, None, None, None, 0, editorial_estimate=False)
-        expert = not used[0].editorial_estimate
+            return cls(
+                None, None, None, None, 0, editorial_estimate=True, expert_assessments=experts
+            )
+        from_experts = not used[0].editorial_estimate
         means = {
             dim: round(float(mean(getattr(a, dim) for a in used)), 2) for dim in cls.DIMENSIONS
         }
@@ -75,11 +113,13 @@ class ValuePotential:
             **means,
             overall=round(mean(means.values()), 2),
             assessments=len(used),
-            editorial_estimate=not expert,
+            editorial_estimate=not from_experts,
+            spread=cls.spread_of(used) if from_experts else None,
+            expert_assessments=experts,
         )
 
-    def as_dict(self) -> dict[str, float | int | bool | None]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "source": self.source}
 
     def for_goal(self, goal: str) -> float | None:
         """The mean that matters for a company's goal; `balanced` is the overall mean."""
@@ -93,7 +133,15 @@ class UseCaseQuerySet(models.QuerySet["UseCase"]):
 
     def for_display(self) -> UseCaseQuerySet:
         """Published, with what pages and the API show next to each one."""
-        return self.published().select_related("cluster").prefetch_related("assessments")
+        return (
+            self.published()
+            .select_related("cluster")
+            .prefetch_related(
+                models.Prefetch(
+                    "assessments", queryset=ExpertAssessment.objects.select_related("expert")
+                )
+            )
+        )
 
 
 class UseCase(models.Model):
@@ -181,15 +229,33 @@ class UseCase(models.Model):
         """Computed from `assessments.all()`, so prefetch them when listing many use cases."""
         return ValuePotential.from_assessments(list(self.assessments.all()))
 
-    def assessment_spread(self) -> dict[str, tuple[int, int]]:
-        """Lowest and highest score per dimension among the assessments that count."""
-        used = ValuePotential.counted(list(self.assessments.all()))
-        if not used:
-            return {}
-        return {
-            dim: (min(getattr(a, dim) for a in used), max(getattr(a, dim) for a in used))
-            for dim in ValuePotential.DIMENSIONS
-        }
+    def assessment_spread(self) -> dict[str, list[int]]:
+        """Lowest and highest score per dimension among the included expert assessments (for
+        editors, also below the public threshold), else among the editorial estimates."""
+        assessments = list(self.assessments.all())
+        experts = ValuePotential.included_experts(assessments)
+        return ValuePotential.spread_of(experts or ValuePotential.counted(assessments))
+
+    def ranked_obstacles(self) -> list[tuple[str, int]]:
+        """The obstacles experts named as most serious, as (code, experts naming it), the
+        most serious first: a first place weighs 3, a second 2, a third 1."""
+        points: dict[str, int] = {}
+        named: dict[str, int] = {}
+        for assessment in ValuePotential.included_experts(list(self.assessments.all())):
+            for place, code in enumerate(assessment.obstacles[: ExpertAssessment.OBSTACLES_RANKED]):
+                points[code] = points.get(code, 0) + ExpertAssessment.OBSTACLES_RANKED - place
+                named[code] = named.get(code, 0) + 1
+        order = list(vocabularies.OBSTACLES)
+        ranked = sorted(
+            points,
+            key=lambda c: (-points[c], -named[c], order.index(c) if c in order else len(order)),
+        )
+        return [(code, named[code]) for code in ranked]
+
+    def obstacle_codes(self) -> list[str]:
+        """The experts' ranking where experts named obstacles, else the editors' list."""
+        ranked = self.ranked_obstacles()
+        return [code for code, _named in ranked] if ranked else list(self.obstacles)
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, ())
@@ -274,9 +340,93 @@ class UseCaseChange(models.Model):
         return f"{self.use_case_id} {self.changed_at:%Y-%m-%d %H:%M} {', '.join(self.fields)}"
 
 
+class Expert(models.Model):
+    """A member of the expert panel, invited by an editor to rate the use cases of some clusters.
+
+    The row is the invitation until the expert accepts it with an account; the account then
+    has the expert role. Only experts who agreed appear on the public panel page.
+    """
+
+    VALID_DAYS = 14
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    email = models.EmailField(_("email"), unique=True)
+    fields_of_expertise = models.CharField(
+        _("fields of expertise"),
+        max_length=500,
+        help_text=_("Comma-separated, as they appear on the public panel page."),
+    )
+    clusters = models.ManyToManyField(
+        Cluster, related_name="experts", verbose_name=_("clusters they may rate")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert",
+        editable=False,
+    )
+    listed_publicly = models.BooleanField(
+        _("listed on the panel page"),
+        default=False,
+        help_text=_("Set by the expert: name, organisation and fields shown publicly."),
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def invitation_open(self) -> bool:
+        expires = self.invited_at + timedelta(days=self.VALID_DAYS)
+        return self.accepted_at is None and timezone.now() < expires
+
+    def fields_list(self) -> list[str]:
+        return [f.strip() for f in self.fields_of_expertise.split(",") if f.strip()]
+
+
 class ExpertAssessment(models.Model):
+    """Value scores for one use case: an editorial estimate, an expert's rating typed in by an
+    editor, or a panel expert's own rating (one per expert and use case, each change kept in
+    `revisions`)."""
+
+    class Confidence(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+
+    OBSTACLES_RANKED = 3
+
     use_case = models.ForeignKey(
         UseCase, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("use case")
+    )
+    expert = models.ForeignKey(
+        Expert,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("panel expert"),
     )
     assessor = models.CharField(_("assessor (name or role)"), max_length=200)
     assessed_on = models.DateField(_("date"))
@@ -292,15 +442,42 @@ class ExpertAssessment(models.Model):
     cost_reduction = models.PositiveSmallIntegerField(
         _("cost reduction"), validators=SCORE_VALIDATORS
     )
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence"), choices=Confidence.choices, null=True, blank=True
+    )
+    # Obstacle codes, the most serious first (at most OBSTACLES_RANKED).
+    obstacles = models.JSONField(_("most serious obstacles"), default=list, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    excluded = models.BooleanField(_("excluded"), default=False, editable=False)
+    exclusion_reason = models.TextField(_("reason for exclusion"), blank=True, editable=False)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("excluded by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
 
     class Meta:
         ordering = ["use_case", "-assessed_on", "assessor"]
-        verbose_name = _("expert assessment")
-        verbose_name_plural = _("expert assessments")
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         constraints = [
             models.UniqueConstraint(
-                fields=["use_case", "assessor", "assessed_on"], name="one_assessment_per_day"
+                fields=["use_case", "assessor", "assessed_on"],
+                condition=models.Q(expert__isnull=True),
+                name="one_assessment_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["use_case", "expert"], name="one_assessment_per_expert_and_use_case"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(excluded=False) | ~models.Q(exclusion_reason=""),
+                name="assessment_excluded_with_reason",
             ),
             *(
                 models.CheckConstraint(
@@ -313,6 +490,41 @@ class ExpertAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessor} on {self.use_case.slug} ({self.assessed_on})"
+
+    def clean(self) -> None:
+        _validate_codes(vocabularies.OBSTACLES, "obstacles", self.obstacles)
+
+
+class AssessmentRevision(models.Model):
+    """One state of an assessment: what an expert saved, or an editor's exclusion or inclusion."""
+
+    class Kind(models.TextChoices):
+        RATED = "rated", _("Rated")
+        EXCLUDED = "excluded", _("Excluded")
+        INCLUDED = "included", _("Included again")
+
+    assessment = models.ForeignKey(
+        ExpertAssessment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    kind = models.CharField(_("what happened"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # The scores, confidence, obstacles and comment after a rating; the reason of an exclusion.
+    values = models.JSONField(_("values"), default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("assessment revision")
+        verbose_name_plural = _("assessment revisions")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ProviderQuerySet(models.QuerySet["Provider"]):

@@ -236,3 +236,7 @@ class ExpertAssessmentResource(UseCasePartResource):
             *translated("comment"),
         )
         export_order = fields
+
+    def get_queryset(self) -> Any:
+        # Panel experts' own ratings are theirs: an import never finds (and overwrites) one.
+        return super().get_queryset().filter(expert__isnull=True)

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Literal
 
-from usecases.models import Cluster, Provider, UseCase, ValuePotential
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+
+from usecases.models import Cluster, ExpertAssessment, Provider, UseCase, ValuePotential
+
+
+class SpreadOut(Schema):
+    """Lowest and highest score per dimension, as [min, max]."""
+
+    revenue: list[int]
+    company_value: list[int]
+    cost_reduction: list[int]
 
 
 class ValuePotentialOut(Schema):
@@ -10,8 +21,17 @@ class ValuePotentialOut(Schema):
     company_value: float | None
     cost_reduction: float | None
     overall: float | None
-    assessments: int
+    assessments: int = Field(description="How many assessments the figures are the mean of.")
     editorial_estimate: bool
+    source: Literal["experts", "editorial"] = Field(
+        description="`experts` from three included expert assessments on, else `editorial`."
+    )
+    spread: SpreadOut | None = Field(
+        description="Lowest and highest expert score per dimension; null for editorial figures."
+    )
+    expert_assessments: int = Field(
+        description="Included expert assessments so far, also while fewer than three exist."
+    )
 
     @classmethod
     def of(cls, potential: ValuePotential) -> ValuePotentialOut:
@@ -62,7 +82,35 @@ class AssessmentOut(Schema):
     revenue: int
     company_value: int
     cost_reduction: int
+    confidence: str | None
+    obstacles: list[str]
     comment: str
+
+    @classmethod
+    def of(cls, assessment: ExpertAssessment) -> AssessmentOut:
+        expert = assessment.expert
+        # Panel experts are named only if they agreed to be listed publicly.
+        if expert is None:
+            assessor = assessment.assessor
+        elif expert.listed_publicly:
+            assessor = expert.name
+        else:
+            assessor = _("Member of the expert panel")
+        return cls(
+            assessor=assessor,
+            assessed_on=assessment.assessed_on.isoformat(),
+            editorial_estimate=assessment.editorial_estimate,
+            revenue=assessment.revenue,
+            company_value=assessment.company_value,
+            cost_reduction=assessment.cost_reduction,
+            confidence=(
+                ExpertAssessment.Confidence(assessment.confidence).name.lower()
+                if assessment.confidence
+                else None
+            ),
+            obstacles=list(assessment.obstacles),
+            comment=assessment.comment or "",
+        )
 
 
 class UseCaseDetailOut(Schema):
@@ -95,22 +143,12 @@ class UseCaseDetailOut(Schema):
             business_functions=use_case.business_functions,
             industries=use_case.industries,
             ai_techniques=use_case.ai_techniques,
-            obstacles=use_case.obstacles,
+            obstacles=use_case.obstacle_codes(),
             effort=use_case.effort,
             problem_statements=use_case.problem_statements_in(language),
             value_potential=ValuePotentialOut.of(use_case.value_potential),
-            assessments=[
-                AssessmentOut(
-                    assessor=a.assessor,
-                    assessed_on=a.assessed_on.isoformat(),
-                    editorial_estimate=a.editorial_estimate,
-                    revenue=a.revenue,
-                    company_value=a.company_value,
-                    cost_reduction=a.cost_reduction,
-                    comment=a.comment or "",
-                )
-                for a in use_case.assessments.all()
-            ],
+            # Excluded assessments count nowhere, so they are not published either.
+            assessments=[AssessmentOut.of(a) for a in use_case.assessments.all() if not a.excluded],
             providers=[
                 ProviderRef(slug=p.slug, name=p.name, website=p.website, is_example=p.is_example)
                 for p in providers

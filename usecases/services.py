@@ -356,6 +356,7 @@ def _load_use_case(cluster: Cluster, entry: dict[str, Any], report: LoadReport) 
                 "use_case": use_case,
                 "assessor": assessment["assessor"].strip(),
                 "assessed_on": assessment["date"],
+                "expert": None,  # never a panel expert's own rating
             },
             {
                 "editorial_estimate": assessment["editorial_estimate"],

@@ -37,6 +37,7 @@ def use_case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "use_case": use_case,
             "potential": use_case.value_potential,
+            "expert_obstacles": use_case.ranked_obstacles(),
             "problem_statements": use_case.problem_statements_in(language),
             "providers": Provider.objects.offering([use_case])[use_case.pk],
             "related": [related[pk] for pk in related_ids if pk in related],

@@ -64,6 +64,9 @@ def test_use_cases_list_only_published_ones_with_value_potential(client, small_c
         "overall": 3.33,
         "assessments": 1,
         "editorial_estimate": True,
+        "source": "editorial",
+        "spread": None,
+        "expert_assessments": 0,
     }
 
 
@@ -125,8 +128,12 @@ def test_the_real_catalog_serves_the_nineteen_clusters_and_95_use_cases(client, 
             "overall",
             "assessments",
             "editorial_estimate",
+            "source",
+            "spread",
+            "expert_assessments",
         }
         assert potential["assessments"] >= 1 and potential["editorial_estimate"] is True
+        assert potential["source"] == "editorial"  # no seed figure is presented as an expert's
 
 
 def test_the_api_docs_load_nothing_from_a_cdn(client):
