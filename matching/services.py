@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -127,6 +127,9 @@ class Ranking:
     candidates: list[ranking.Candidate]
     groups: list[ProblemGroup]
     low_confidence: bool
+    # The served texts of the snapshot that ranked, which the candidates' evidence rows index:
+    # a newer version swapped in meanwhile has other rows.
+    texts: list[str] = field(repr=False, default_factory=list)
 
 
 def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
@@ -172,6 +175,7 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
         low_confidence=len(text.split()) < MIN_WORDS
         or not candidates
         or candidates[0].relevance < encoder.spec.low_confidence_below,
+        texts=part.rows.texts,
     )
 
 
@@ -191,7 +195,7 @@ def match(request: MatchRequest) -> MatchResult:
     ranked = rank(text, language)
     listed = published_catalog.entries()
     listed_by_slug = {entry.use_case.slug: entry for entry in listed.values()}
-    texts = store.current().part(language).rows.texts
+    texts = ranked.texts
 
     def shown(candidates: list[ranking.Candidate], top_k: int) -> list[dict[str, Any]]:
         ordered, fits = _order(candidates, listed, request, value_weight, top_k)
