@@ -249,29 +249,44 @@ def _remove_old_versions(keep_from: int) -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def read_snapshot(version: int) -> IndexSnapshot:
+def read_snapshot(version: int, held: IndexSnapshot | None = None) -> IndexSnapshot:
     """The index of `version` from this machine's cache files, validated; IndexUnavailable when
-    they are missing, damaged, of another format or disagree with their id map."""
+    they are missing, damaged, of another format or disagree with their id map. Languages whose
+    rows equal the held snapshot's reuse its built parts."""
     directory = version_directory(version)
     files = sorted(directory.glob("*.faiss"))
     if not files:
         raise IndexUnavailable(f"index version {version} has no files in {directory}")
-    return IndexSnapshot(version, {f.stem: _read_part(version, f) for f in files})
+    return IndexSnapshot(version, {f.stem: _read_part(version, f, held) for f in files})
 
 
-def _read_part(version: int, path: Path) -> LanguageIndex:
+def _reusable(
+    held: IndexSnapshot | None, language: str, model_name: str, rows: IndexRows
+) -> LanguageIndex | None:
+    """The held part for these exact rows, if any. Stored vectors are never changed in place
+    (an edited text gets a new row), so equal embedding ids mean equal vectors and texts: the
+    churn of versions without a change (a rebuild, another language's edit) costs no build."""
+    part = held.parts.get(language) if held is not None else None
+    if part is not None and part.model_name == model_name and part.rows == rows:
+        return part
+    return None
+
+
+def _read_part(version: int, path: Path, held: IndexSnapshot | None = None) -> LanguageIndex:
     import faiss
 
     try:
-        index = faiss.read_index(str(path))
         meta = IndexMeta.model_validate_json(path.with_suffix(".json").read_bytes())
+        rows = IndexRows(meta.embedding_ids, meta.use_case_ids, meta.kinds, meta.texts)
+        if (same := _reusable(held, meta.language, meta.model_name, rows)) is not None:
+            return same
+        index = faiss.read_index(str(path))
         vectors = np.load(path.with_suffix(".vectors.npy"))
     except (OSError, RuntimeError, ValueError) as exc:
         # pydantic's ValidationError is a ValueError: a malformed or outdated meta file.
         raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
     if getattr(index, "nprobe", None) is not None:
         index.nprobe = IVF_PROBES
-    rows = IndexRows(meta.embedding_ids, meta.use_case_ids, meta.kinds, meta.texts)
     if not (index.ntotal == len(rows.embedding_ids) == vectors.shape[0]) or (
         index.d != meta.dimensions or vectors.shape[1] != meta.dimensions
     ):
@@ -280,10 +295,13 @@ def _read_part(version: int, path: Path) -> LanguageIndex:
 
 
 def build_snapshot(
-    version: int, parts: dict[str, tuple[str, np.ndarray, IndexRows]]
+    version: int,
+    parts: dict[str, tuple[str, np.ndarray, IndexRows]],
+    held: IndexSnapshot | None = None,
 ) -> IndexSnapshot:
     """An in-memory index from vectors and rows (as `stored_parts` reads them from the
-    database), validated like the metadata of a cache file before anything is built."""
+    database), validated like the metadata of a cache file before anything is built; languages
+    whose rows equal the held snapshot's reuse its built parts."""
     built = {}
     for language, (model_name, vectors, rows) in parts.items():
         try:
@@ -298,6 +316,9 @@ def build_snapshot(
             raise IndexUnavailable(f"index version {version} cannot be built: {exc}") from exc
         if vectors.shape[0] != len(rows.embedding_ids):
             raise IndexUnavailable(f"index version {version} disagrees with its id map")
+        if (same := _reusable(held, language, model_name, rows)) is not None:
+            built[language] = same
+            continue
         index = create_index(vectors)
         built[language] = LanguageIndex.build(language, model_name, index, rows, vectors)
     if not built:
@@ -315,7 +336,7 @@ class BuildRecord:
     models: dict[str, str]  # language -> model name
 
 
-def load_version(record: BuildRecord) -> IndexSnapshot:
+def load_version(record: BuildRecord, held: IndexSnapshot | None = None) -> IndexSnapshot:
     """The index of a recorded version: from this machine's cache files when they match the
     record, else built from the vectors stored in the database for the models it names.
 
@@ -323,7 +344,7 @@ def load_version(record: BuildRecord) -> IndexSnapshot:
     configured one stays recognisable as such (and `rank()` refuses to serve it).
     """
     try:
-        cached = read_snapshot(record.version)
+        cached = read_snapshot(record.version, held)
     except IndexUnavailable as exc:
         if version_directory(record.version).exists():
             logger.warning("ignoring the cache of index v%s: %s", record.version, exc)
@@ -336,7 +357,7 @@ def load_version(record: BuildRecord) -> IndexSnapshot:
     from matching.indexing import stored_parts
 
     started = time.monotonic()
-    snapshot = build_snapshot(record.version, stored_parts(record.models))
+    snapshot = build_snapshot(record.version, stored_parts(record.models), held)
     logger.info(
         "built index v%s from %s stored vectors in %.1f s",
         record.version,
@@ -408,7 +429,7 @@ class IndexStore:
             if held is not None and held.version == record.version:
                 return held  # a concurrent request loaded it meanwhile
             try:
-                snapshot = load_version(record)
+                snapshot = load_version(record, held)
             except IndexUnavailable:
                 self._failed_at[record.version] = time.monotonic()
                 self._request_refresh_after_failure()
@@ -437,7 +458,7 @@ class IndexStore:
 
         try:
             with self._load_lock:
-                snapshot = load_version(record)
+                snapshot = load_version(record, self._snapshot)
                 self._install(snapshot)
         except Exception:
             # IndexUnavailable (no usable vectors for that version's models) or a database
