@@ -44,7 +44,7 @@ from matching.encoders import get_encoder; \
 
 RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --noinput
 
-# The index directory exists in the image so a named volume mounted there belongs to `matcher`.
+# The index directory is this container's local cache of index versions (PostgreSQL is the truth).
 RUN useradd --system --home /app matcher \
     && mkdir -p "$VAR_DIR/index" && chown -R matcher "$VAR_DIR"
 USER matcher

@@ -12,6 +12,10 @@ built, web workers must find it within INDEX_VERSION_CHECK_SECONDS and never los
 worker answering from an older index would be a stale result).
 
     .venv/bin/python bench/loadtest.py [--users 20] [--seconds 60]
+
+`--compare 2x4:2,4x2:1` instead runs phase 1 only, once per gunicorn set-up (workers x threads :
+numeric threads per process, i.e. OMP_NUM_THREADS and TORCH_THREADS), and prints one line each:
+how the production defaults in config/gunicorn.py and config/__init__.py were chosen.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import sys
@@ -280,10 +285,45 @@ def check_freshness(port: int, churn: IndexChurn, deadline: float) -> dict[str, 
     }
 
 
+def tuning(spec: str) -> dict[str, str]:
+    """ "2x4:1" -> 2 gunicorn workers, 4 threads each, 1 numeric thread per process."""
+    processes, _, numeric = spec.partition(":")
+    workers, _, threads = processes.partition("x")
+    return {
+        "GUNICORN_WORKERS": workers,
+        "GUNICORN_THREADS": threads,
+        "OMP_NUM_THREADS": numeric,
+        "TORCH_THREADS": numeric,
+    }
+
+
+def compare(var_dir: Path, specs: list[str], users: int, seconds: float, slugs) -> None:
+    """Phase 1 once per set-up; one line each with the match latencies that decide."""
+    print(f"\n## {users} users, {seconds:.0f} s per set-up (workers x threads : numeric threads)")
+    print(f"{'set-up':<8} {'req/s':>6} {'errors':>6}  match p50 / p95 ms EN    DE")
+    for spec in specs:
+        step(f"set-up {spec}")
+        with gunicorn(var_dir, tuning(spec)) as port:
+            recorder = run_users(port, users, seconds, slugs)
+        total = sum(len(samples) for samples in recorder.samples.values())
+        errors = sum(len(problems) for problems in recorder.errors.values())
+        figures = [
+            np.percentile(recorder.samples[f"POST /api/v1/match ({language})"], [50, 95])
+            for language in ("en", "de")
+        ]
+        print(
+            f"{spec:<8} {total / seconds:>6.1f} {errors:>6}  "
+            + "   ".join(f"{p50:6.1f} / {p95:6.1f}" for p50, p95 in figures)
+            + f"   load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--compare", help="comma-separated set-ups, e.g. 2x4:2,4x2:1")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ucm-loadtest-") as temporary:
@@ -298,6 +338,9 @@ def main() -> None:
             "c": list(Cluster.objects.values_list("slug", flat=True)),
             "u": list(UseCase.objects.published().values_list("slug", flat=True)),
         }
+        if args.compare:
+            compare(var_dir, args.compare.split(","), args.users, args.seconds, slugs)
+            return
         step("encoder alone, in this process")
         encoder_p95 = encoder_only_p95()
         with gunicorn(var_dir) as port:

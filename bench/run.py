@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scale
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -156,16 +157,19 @@ def wait_until_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> 
 
 
 @contextmanager
-def gunicorn(log_dir: Path) -> Iterator[int]:
-    """gunicorn with the project's config on a free port and the same VAR_DIR; yields the port."""
+def gunicorn(log_dir: Path, tuning: dict[str, str] | None = None) -> Iterator[int]:
+    """gunicorn with the project's config on a free port and the same VAR_DIR; yields the port.
+
+    Workers, threads and numeric threads are the production defaults (config/gunicorn.py,
+    settings) unless `tuning` sets GUNICORN_WORKERS, GUNICORN_THREADS, OMP_NUM_THREADS, ...
+    """
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {
         **os.environ,
+        **(tuning or {}),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "4",
         # "-" would mean stdout; a file keeps access logging (and its cost) without the flood.
         "GUNICORN_ACCESS_LOG": str(log_dir / "access.log"),
         # As in production: without DEBUG (which also makes WhiteNoise rescan files per request).
@@ -413,6 +417,8 @@ def rows(results: dict[str, Any]) -> list[dict[str, str]]:
     encoded = results["incremental"]["encoded"]
     add("incremental edit: texts encoded", str(encoded), "== 2", encoded == EXPECTED_INCREMENTAL)
     add("incremental edit: s to new index", f"{results['incremental']['seconds_to_new_index']:.2f}")
+    for figure, value, target, passed in scale.rows(results["scale"]):
+        add(figure, value, target, passed)
     return table
 
 
@@ -466,6 +472,9 @@ def main() -> None:
         results["reembed"] = measure_reembed()
         step("incremental edit")
         results["incremental"] = measure_incremental()
+        # Last: it grows the catalog to 10,000 use cases, which every figure above would feel.
+        step(f"scale simulation: {scale.USE_CASES:,} use cases (generated, not committed)")
+        results["scale"] = scale.measure_scale(var_dir)
         wall, busy, own = (end - start for end, start in zip(cpu_seconds(), started, strict=True))
         results["machine"] = machine()
         results["machine"]["other_cpu_seconds"] = busy - own

@@ -1,8 +1,13 @@
-"""FAISS index files: build, write atomically under a version, and serve consistent snapshots.
+"""The in-memory search index: built from the stored vectors, cached in files, swapped safely.
 
-A build writes `index.faiss` and `meta.json` into a temporary directory, renames it to
-`v<version>` and only then records the version in the database. Readers take one immutable
-`IndexSnapshot` per request, so the vectors they search always agree with the id map they read.
+PostgreSQL is the source of truth: `TextEmbedding` holds the vectors, `IndexBuild` numbers the
+versions. A build (worker or management command) writes `<language>.faiss`, the vectors and
+`<language>.json` into a temporary directory under this machine's `INDEX_DIR`, renames it to
+`v<version>` and only then records the version. Those files are a local cache: a web process
+that sees a newer version loads it from them when this machine has them, and otherwise builds
+it from the stored vectors, in the background, answering from the version it holds meanwhile.
+Readers take one immutable `IndexSnapshot` per request, so the vectors they search always agree
+with the id map they read.
 """
 
 from __future__ import annotations
@@ -244,27 +249,44 @@ def _remove_old_versions(keep_from: int) -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def read_snapshot(version: int) -> IndexSnapshot:
+def read_snapshot(version: int, held: IndexSnapshot | None = None) -> IndexSnapshot:
+    """The index of `version` from this machine's cache files, validated; IndexUnavailable when
+    they are missing, damaged, of another format or disagree with their id map. Languages whose
+    rows equal the held snapshot's reuse its built parts."""
     directory = version_directory(version)
     files = sorted(directory.glob("*.faiss"))
     if not files:
         raise IndexUnavailable(f"index version {version} has no files in {directory}")
-    return IndexSnapshot(version, {f.stem: _read_part(version, f) for f in files})
+    return IndexSnapshot(version, {f.stem: _read_part(version, f, held) for f in files})
 
 
-def _read_part(version: int, path: Path) -> LanguageIndex:
+def _reusable(
+    held: IndexSnapshot | None, language: str, model_name: str, rows: IndexRows
+) -> LanguageIndex | None:
+    """The held part for these exact rows, if any. Stored vectors are never changed in place
+    (an edited text gets a new row), so equal embedding ids mean equal vectors and texts: the
+    churn of versions without a change (a rebuild, another language's edit) costs no build."""
+    part = held.parts.get(language) if held is not None else None
+    if part is not None and part.model_name == model_name and part.rows == rows:
+        return part
+    return None
+
+
+def _read_part(version: int, path: Path, held: IndexSnapshot | None = None) -> LanguageIndex:
     import faiss
 
     try:
-        index = faiss.read_index(str(path))
         meta = IndexMeta.model_validate_json(path.with_suffix(".json").read_bytes())
+        rows = IndexRows(meta.embedding_ids, meta.use_case_ids, meta.kinds, meta.texts)
+        if (same := _reusable(held, meta.language, meta.model_name, rows)) is not None:
+            return same
+        index = faiss.read_index(str(path))
         vectors = np.load(path.with_suffix(".vectors.npy"))
     except (OSError, RuntimeError, ValueError) as exc:
         # pydantic's ValidationError is a ValueError: a malformed or outdated meta file.
         raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
     if getattr(index, "nprobe", None) is not None:
         index.nprobe = IVF_PROBES
-    rows = IndexRows(meta.embedding_ids, meta.use_case_ids, meta.kinds, meta.texts)
     if not (index.ntotal == len(rows.embedding_ids) == vectors.shape[0]) or (
         index.d != meta.dimensions or vectors.shape[1] != meta.dimensions
     ):
@@ -272,31 +294,114 @@ def _read_part(version: int, path: Path) -> LanguageIndex:
     return LanguageIndex.build(meta.language, meta.model_name, index, rows, vectors)
 
 
+def build_snapshot(
+    version: int,
+    parts: dict[str, tuple[str, np.ndarray, IndexRows]],
+    held: IndexSnapshot | None = None,
+) -> IndexSnapshot:
+    """An in-memory index from vectors and rows (as `stored_parts` reads them from the
+    database), validated like the metadata of a cache file before anything is built; languages
+    whose rows equal the held snapshot's reuse its built parts."""
+    built = {}
+    for language, (model_name, vectors, rows) in parts.items():
+        try:
+            IndexMeta(
+                format=FORMAT_VERSION,
+                language=language,
+                model_name=model_name,
+                dimensions=vectors.shape[1] if vectors.ndim == 2 else 0,
+                **asdict(rows),
+            )
+        except ValueError as exc:
+            raise IndexUnavailable(f"index version {version} cannot be built: {exc}") from exc
+        if vectors.shape[0] != len(rows.embedding_ids):
+            raise IndexUnavailable(f"index version {version} disagrees with its id map")
+        if (same := _reusable(held, language, model_name, rows)) is not None:
+            built[language] = same
+            continue
+        index = create_index(vectors)
+        built[language] = LanguageIndex.build(language, model_name, index, rows, vectors)
+    if not built:
+        raise IndexUnavailable(f"index version {version} has no stored vectors")
+    return IndexSnapshot(version, built)
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """What the database says about an index version: enough to tell whether a cache file
+    belongs to it and which model's stored vectors make it up."""
+
+    version: int
+    vectors: int
+    models: dict[str, str]  # language -> model name
+
+
+def load_version(record: BuildRecord, held: IndexSnapshot | None = None) -> IndexSnapshot:
+    """The index of a recorded version: from this machine's cache files when they match the
+    record, else built from the vectors stored in the database for the models it names.
+
+    Only the named models' vectors are read, so a version built by another model than the
+    configured one stays recognisable as such (and `rank()` refuses to serve it).
+    """
+    try:
+        cached = read_snapshot(record.version, held)
+    except IndexUnavailable as exc:
+        if version_directory(record.version).exists():
+            logger.warning("ignoring the cache of index v%s: %s", record.version, exc)
+    else:
+        models = {language: part.model_name for language, part in cached.parts.items()}
+        if cached.size == record.vectors and models == record.models:
+            return cached
+        # Another database's files, or a cache written before this record: not ours.
+        logger.warning("the cache of index v%s disagrees with its record", record.version)
+    from matching.indexing import stored_parts
+
+    started = time.monotonic()
+    snapshot = build_snapshot(record.version, stored_parts(record.models), held)
+    logger.info(
+        "built index v%s from %s stored vectors in %.1f s",
+        record.version,
+        snapshot.size,
+        time.monotonic() - started,
+    )
+    return snapshot
+
+
 class IndexStore:
-    """Holds the served snapshot of one process and swaps in newer versions.
+    """Holds the served snapshot of one process and swaps in newer versions without a pause.
 
     At most every `INDEX_VERSION_CHECK_SECONDS` a request asks the database for the newest
-    version (one small query); a newer one is loaded and replaces the held snapshot in a single
-    assignment, so concurrent requests see either the old or the new snapshot, never a mix.
+    version (one small query). A newer one is loaded (`load_version`) in a background thread
+    while requests keep getting the held snapshot; the loaded one then replaces it in a single
+    assignment, so concurrent requests see either the old or the new snapshot, never a mix, and
+    never an error because a version changed. Only a process that holds no index yet loads in
+    the request, and its concurrent requests wait for that one load.
     """
 
-    def __init__(self) -> None:
+    RETRY_SECONDS = 10.0  # after a failed load of a version, before it is tried again
+
+    def __init__(self, *, background: bool = True) -> None:
+        # Tests set `background = False`: their database transaction is invisible to another
+        # thread's connection. The web processes they start load in the background.
+        self.background = background
         self._snapshot: IndexSnapshot | None = None
         self._checked_at = 0.0
         self._requested_at: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._failed_at: dict[int, float] = {}
+        self._loader: threading.Thread | None = None
+        self._lock = threading.Lock()  # the version check and the start of a load
+        self._load_lock = threading.Lock()  # one load at a time
 
     def current(self) -> IndexSnapshot:
         snapshot = self._snapshot
-        if (
-            snapshot is not None
-            and time.monotonic() - self._checked_at < settings.INDEX_VERSION_CHECK_SECONDS
-        ):
+        if snapshot is not None and not self._check_due():
             return snapshot
         with self._lock:
             snapshot = self._snapshot
+            if snapshot is not None and not self._check_due():
+                return snapshot  # another thread has just checked
             try:
-                latest = _latest_version()
+                record = _latest_build()
             except DatabaseError:
                 if snapshot is None:
                     raise IndexUnavailable("the database does not answer") from None
@@ -304,22 +409,76 @@ class IndexStore:
                 logger.warning("index version check failed; serving v%s", snapshot.version)
                 return snapshot
             self._checked_at = time.monotonic()
-            if latest is None:
+            if record is None:
                 raise IndexUnavailable("no index has been built yet")
-            if snapshot is None or snapshot.version != latest:
-                try:
-                    snapshot = read_snapshot(latest)
-                except IndexUnavailable:
-                    self._request_repair()
-                    if snapshot is None:
-                        raise
-                    # Files of the newest version are missing or broken on this machine: keep
-                    # answering from the held version until a rebuild writes a readable one.
-                    logger.exception("cannot load index v%s; serving v%s", latest, snapshot.version)
+            if snapshot is not None:
+                if snapshot.version != record.version and self.background:
+                    self._load_in_background(record)
                     return snapshot
-                self._snapshot = snapshot
-                logger.info("serving index v%s (%s vectors)", snapshot.version, snapshot.size)
+                if snapshot.version == record.version:
+                    return snapshot
+        return self._load_now(record)
+
+    def _check_due(self) -> bool:
+        return time.monotonic() - self._checked_at >= settings.INDEX_VERSION_CHECK_SECONDS
+
+    def _load_now(self, record: BuildRecord) -> IndexSnapshot:
+        """Load in this request: the process holds no index yet (or loads synchronously)."""
+        with self._load_lock:
+            held = self._snapshot
+            if held is not None and held.version == record.version:
+                return held  # a concurrent request loaded it meanwhile
+            try:
+                snapshot = load_version(record, held)
+            except IndexUnavailable:
+                self._failed_at[record.version] = time.monotonic()
+                self._request_refresh_after_failure()
+                if held is None:
+                    raise
+                logger.exception("cannot load index v%s; serving v%s", record.version, held.version)
+                return held
+            self._install(snapshot)
             return snapshot
+
+    def _load_in_background(self, record: BuildRecord) -> None:
+        """Start loading `record` unless a load is running or this version failed just now;
+        a version that appears meanwhile is picked up by the next check after it."""
+        if self._loader is not None and self._loader.is_alive():
+            return
+        failed = self._failed_at.get(record.version)
+        if failed is not None and time.monotonic() - failed < self.RETRY_SECONDS:
+            return
+        self._loader = threading.Thread(
+            target=self._background_load, args=(record,), name="index-loader", daemon=True
+        )
+        self._loader.start()
+
+    def _background_load(self, record: BuildRecord) -> None:
+        from django.db import connections
+
+        try:
+            with self._load_lock:
+                snapshot = load_version(record, self._snapshot)
+                self._install(snapshot)
+        except Exception:
+            # IndexUnavailable (no usable vectors for that version's models) or a database
+            # error: the held version keeps answering and the load is retried later.
+            self._failed_at[record.version] = time.monotonic()
+            logger.exception("cannot load index v%s in the background", record.version)
+            self._request_refresh_after_failure()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def _install(self, snapshot: IndexSnapshot) -> None:
+        self._snapshot = snapshot
+        self._failed_at.pop(snapshot.version, None)
+        logger.info("serving index v%s (%s vectors)", snapshot.version, snapshot.size)
+
+    def wait_for_loads(self, timeout: float | None = None) -> None:
+        """Wait until a running background load has finished (tests, benchmarks)."""
+        loader = self._loader
+        if loader is not None:
+            loader.join(timeout)
 
     def request_refresh(self) -> None:
         """Ask a worker to re-embed what the configured models have not embedded yet, at most
@@ -328,18 +487,18 @@ class IndexStore:
         self._request_once("refresh_stale_embeddings")
 
     def reset(self) -> None:
+        self.wait_for_loads()
         with self._lock:
             self._snapshot = None
             self._checked_at = 0.0
             self._requested_at = {}
+            self._failed_at = {}
 
-    def _request_repair(self) -> None:
-        """Ask a worker to rebuild the unreadable index from the stored vectors, at most once
-        per REPAIR_REQUEST_SECONDS per process (every request would otherwise queue one).
-
-        Without a broker the task runs here and now, so the next request finds a good index.
-        """
-        self._request_once("repair_index")
+    def _request_refresh_after_failure(self) -> None:
+        """A version that cannot be loaded has no usable stored vectors (a model change while
+        re-embedding, or vectors deleted): ask for the re-embedding and a new version, at most
+        once per REPAIR_REQUEST_SECONDS per process. Without a broker the task runs here."""
+        self._request_once("refresh_stale_embeddings")
 
     def _request_once(self, task_name: str) -> None:
         now = time.monotonic()
@@ -356,10 +515,13 @@ class IndexStore:
             logger.exception("could not queue %s", task_name)
 
 
-def _latest_version() -> int | None:
+def _latest_build() -> BuildRecord | None:
     from matching.models import IndexBuild
 
-    return IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
+    build = IndexBuild.objects.order_by("-version").only("version", "vectors", "model_name").first()
+    if build is None:
+        return None
+    return BuildRecord(build.version, build.vectors, build.models_by_language())
 
 
 store = IndexStore()

@@ -28,6 +28,7 @@ from usecases.vocabularies import LANGUAGES
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (texts just encoded, texts to encode in all)
+VECTOR_CHUNK = 2000  # stored vectors read per round trip when an index is built
 
 
 @dataclass(frozen=True)
@@ -217,43 +218,92 @@ def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
     )
 
 
+StoredPart = tuple[str, np.ndarray, index_files.IndexRows]  # (model name, vectors, rows)
+
+
+def stored_parts(models: dict[str, str]) -> dict[str, StoredPart]:
+    """Per language, (model, vectors, rows) of the published use cases' texts embedded by the
+    given model, in a stable order: what an index version is built from, by a worker writing
+    files as well as by a web process building its in-memory index.
+
+    Vectors are read in chunks (server-side cursor on PostgreSQL), so the peak stays near the
+    size of the result instead of twice it. Languages without vectors are left out.
+    """
+    parts = {}
+    for language, model_name in models.items():
+        rows = (
+            TextEmbedding.objects.filter(
+                language=language,
+                model_name=model_name,
+                use_case__status=UseCase.Status.PUBLISHED,
+            )
+            .order_by("use_case_id", "kind", "position")
+            .values_list("id", "use_case_id", "kind", "text", "dimensions", "vector")
+        )
+        embedding_ids: list[int] = []
+        use_case_ids: list[int] = []
+        kinds: list[str] = []
+        texts: list[str] = []
+        dimensions: set[int] = set()
+        chunks: list[np.ndarray] = []
+        pending: list[bytes] = []
+        for embedding_id, use_case_id, kind, text, size, vector in rows.iterator(
+            chunk_size=VECTOR_CHUNK
+        ):
+            data = bytes(vector)
+            if len(data) != size * 4:
+                raise index_files.IndexUnavailable(
+                    f"stored vector {embedding_id} has {len(data)} bytes, not {size} floats"
+                )
+            embedding_ids.append(embedding_id)
+            use_case_ids.append(use_case_id)
+            kinds.append(kind)
+            texts.append(text)
+            dimensions.add(size)
+            pending.append(data)
+            if len(pending) == VECTOR_CHUNK:
+                chunks.append(np.frombuffer(b"".join(pending), dtype=np.float32))
+                pending = []
+        if not embedding_ids:
+            continue
+        if len(dimensions) != 1:
+            raise index_files.IndexUnavailable(
+                f"stored '{language}' vectors of {model_name} differ in dimensions: {dimensions}"
+            )
+        chunks.append(np.frombuffer(b"".join(pending), dtype=np.float32))
+        vectors = np.concatenate(chunks).reshape(len(embedding_ids), dimensions.pop())
+        del chunks, pending
+        parts[language] = (
+            model_name,
+            vectors,
+            index_files.IndexRows(embedding_ids, use_case_ids, kinds, texts),
+        )
+    return parts
+
+
+def configured_models() -> dict[str, str]:
+    return {language: model_name_for(language) for language in LANGUAGES}
+
+
 def rebuild_index() -> IndexBuild:
-    """Build a new index version from the stored vectors of the configured models."""
+    """Build a new index version from the stored vectors of the configured models, write it to
+    this machine's cache directory and record it; web processes everywhere then load it."""
     with index_files.build_lock():
         started = time.monotonic()
-        parts = {}
-        use_case_ids: set[int] = set()
-        for language in LANGUAGES:
-            rows = list(
-                TextEmbedding.objects.filter(
-                    language=language,
-                    model_name=model_name_for(language),
-                    use_case__status=UseCase.Status.PUBLISHED,
-                )
-                .order_by("use_case_id", "kind", "position")
-                .values_list("id", "use_case_id", "kind", "text", "vector")
-            )
-            if not rows:
-                continue
-            vectors = np.vstack([np.frombuffer(bytes(row[4]), dtype=np.float32) for row in rows])
-            index_rows = index_files.IndexRows(
-                embedding_ids=[row[0] for row in rows],
-                use_case_ids=[row[1] for row in rows],
-                kinds=[row[2] for row in rows],
-                texts=[row[3] for row in rows],
-            )
-            parts[language] = (model_name_for(language), vectors, index_rows)
-            use_case_ids.update(index_rows.use_case_ids)
+        parts = stored_parts(configured_models())
         if not parts:
             raise index_files.IndexUnavailable(
                 "no vectors stored for the configured models; run `manage.py reembed --all`"
             )
+        use_case_ids = {i for part in parts.values() for i in part[2].use_case_ids}
         latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
         version = (latest or 0) + 1
         kind = index_files.write_index(version, parts)
         build = IndexBuild.objects.create(
             version=version,
-            model_name="; ".join(f"{lang}: {part[0]}" for lang, part in parts.items()),
+            model_name=IndexBuild.describe_models(
+                {language: part[0] for language, part in parts.items()}
+            ),
             index_type=kind,
             vectors=sum(len(part[2].embedding_ids) for part in parts.values()),
             use_cases=len(use_case_ids),
@@ -265,16 +315,17 @@ def rebuild_index() -> IndexBuild:
 
 
 def index_needs_rebuild() -> bool:
-    """True when no index was built yet or the newest version's files are missing or unreadable
-    on this machine (deleted, truncated, corrupted)."""
-    latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
+    """True when no index version is recorded yet, or the newest was built from other models
+    than the configured ones. Missing or damaged cache files are no reason: every web process
+    builds a version from the stored vectors when its own machine has no readable files."""
+    latest = IndexBuild.objects.order_by("-version").first()
     if latest is None:
         return True
-    try:
-        index_files.read_snapshot(latest)
-    except index_files.IndexUnavailable:
-        return True
-    return False
+    recorded = latest.models_by_language()
+    # A language without vectors at build time is absent from the record, not outdated.
+    return any(
+        recorded.get(language, name) != name for language, name in configured_models().items()
+    )
 
 
 def refresh_and_rebuild(

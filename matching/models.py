@@ -68,6 +68,21 @@ class IndexBuild(models.Model):
     def __str__(self) -> str:
         return f"index v{self.version} ({self.vectors} vectors, {self.model_name})"
 
+    @staticmethod
+    def describe_models(models: dict[str, str]) -> str:
+        """`model_name` for a build from these models: "en: <model>; de: <model>"."""
+        return "; ".join(f"{language}: {name}" for language, name in models.items())
+
+    def models_by_language(self) -> dict[str, str]:
+        """The model whose vectors each language's index holds, as `describe_models` wrote it;
+        web processes build this version from exactly those models' stored vectors."""
+        models = {}
+        for entry in self.model_name.split("; "):
+            language, separator, name = entry.partition(": ")
+            if separator:
+                models[language] = name
+        return models
+
 
 class Submission(models.Model):
     """A company's stored problem description with the results it was shown."""

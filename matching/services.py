@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -135,6 +135,9 @@ class Ranking:
     candidates: list[ranking.Candidate]
     groups: list[ProblemGroup]
     low_confidence: bool
+    # The served texts of the snapshot that ranked, which the candidates' evidence rows index:
+    # a newer version swapped in meanwhile has other rows.
+    texts: list[str] = field(repr=False, default_factory=list)
 
 
 def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
@@ -188,6 +191,7 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
         candidates=candidates,
         groups=[ProblemGroup(g.text, _candidates(use_case_ids, g.relevance, hits)) for g in groups],
         low_confidence=low_confidence,
+        texts=part.rows.texts,
     )
 
 
@@ -207,7 +211,7 @@ def match(request: MatchRequest) -> MatchResult:
     ranked = rank(text, language)
     listed = published_catalog.entries()
     listed_by_slug = {entry.use_case.slug: entry for entry in listed.values()}
-    texts = store.current().part(language).rows.texts
+    texts = ranked.texts
 
     def shown(candidates: list[ranking.Candidate], top_k: int) -> list[dict[str, Any]]:
         ordered, fits = _order(candidates, listed, request, value_weight, top_k)

@@ -34,8 +34,11 @@ def rebuild_index() -> int:
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
 def repair_index() -> int | None:
-    """Rebuild the index from the stored vectors if its newest files are missing or unreadable;
-    web processes ask for this when they cannot load an index. Returns the new version."""
+    """Build an index version from the stored vectors if none is recorded, or the newest was
+    built by other models than the configured ones. Returns the new version, if any.
+
+    Missing cache files on some machine are no reason: web processes build from the database.
+    """
     if not indexing.index_needs_rebuild():
         return None
     return indexing.rebuild_index().version
@@ -44,7 +47,7 @@ def repair_index() -> int | None:
 @shared_task(**TIME_LIMITS)
 def sweep_stale_embeddings() -> int:
     """Periodic safety net: queue a refresh if anything is still stale (the broker was down),
-    or a repair if this machine lacks readable files of the newest index."""
+    or a repair if no index version of the configured models is recorded."""
     stale = indexing.use_cases_needing_embedding()
     if stale:
         refresh_stale_embeddings.delay()

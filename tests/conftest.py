@@ -66,8 +66,12 @@ def eager_celery() -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_index_store() -> None:
+    """Each test starts with no index held. The test process swaps versions synchronously: its
+    database transaction is invisible to a background thread's own connection. The web
+    processes that tests start load in the background, as in production."""
     from matching.index import store
 
+    store.background = False
     store.reset()
 
 

@@ -23,10 +23,10 @@ def test_compose_runs_web_worker_beat_database_and_redis_with_restarts(compose):
     assert {"web", "worker", "db", "redis"} <= {
         name for name, service in services.items() if "healthcheck" in service
     }
-    assert set(compose["volumes"]) == {"postgres", "redis", "index"}
+    assert set(compose["volumes"]) == {"postgres", "redis"}
 
 
-def test_the_application_reads_secrets_from_the_env_file_and_shares_the_index_volume(compose):
+def test_the_application_reads_secrets_from_the_env_file_and_shares_no_volume(compose):
     services = compose["services"]
     for name in ("web", "worker", "beat"):
         service = services[name]
@@ -34,8 +34,9 @@ def test_the_application_reads_secrets_from_the_env_file_and_shares_the_index_vo
         assert service["environment"]["CACHE_URL"].startswith("redis://redis:6379/")
         assert service["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
         assert service["depends_on"]["db"]["condition"] == "service_healthy"
-    for name in ("web", "worker"):
-        assert "index:/var/lib/usecase-matcher/index" in services[name]["volumes"]
+    for name in ("web", "worker", "beat"):
+        # The index comes from PostgreSQL: no volume shared between containers or machines.
+        assert not services[name].get("volumes")
     assert "${POSTGRES_PASSWORD" in services["db"]["environment"]["POSTGRES_PASSWORD"]
 
 

@@ -1,4 +1,5 @@
-"""Readers always get an index that agrees with its id map, while new versions are swapped in."""
+"""Readers always get an index that agrees with its id map, while new versions are loaded in the
+background and swapped in; the index files are only a cache of the stored vectors."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.conf import settings
 from django.db import connection
 
 from matching import indexing
-from matching.index import IndexUnavailable, store, version_directory
+from matching.index import store, version_directory
 from matching.models import IndexBuild, TextEmbedding
 from matching.tasks import sweep_stale_embeddings
 from tests.factories import make_use_case
+from tests.matching.test_celery_redis import wait_for
 from usecases.models import UseCase
 
 DIMENSIONS = 384
@@ -45,6 +47,7 @@ def add_vectors(use_case, count: int, seed: int) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_readers_never_see_an_index_that_disagrees_with_its_id_map():
+    store.background = True  # as in a web process: readers never wait for a newer version
     add_vectors(make_use_case(statements=0), 50, seed=0)
     indexing.rebuild_index()
     observations: list[tuple[int, int, int]] = []
@@ -72,7 +75,8 @@ def test_concurrent_readers_never_see_an_index_that_disagrees_with_its_id_map():
         reader.start()
     for round_number in range(1, 6):
         add_vectors(make_use_case(statements=0), 10 * round_number, seed=round_number)
-        indexing.rebuild_index()
+        latest = indexing.rebuild_index().version
+    wait_for(lambda: bool(observations) and observations[-1][0] == latest, 30, "the last version")
     done.set()
     for reader in readers:
         reader.join()
@@ -105,32 +109,67 @@ def test_a_build_leaves_no_temporary_files_and_keeps_the_last_three_versions():
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("own_index_dir")
-def test_a_missing_index_file_is_reported_and_repaired_from_the_database():
+def test_a_version_without_index_files_on_this_machine_is_built_from_the_stored_vectors():
     add_vectors(make_use_case(statements=0), 5, seed=2)
     build = indexing.rebuild_index()
-    for path in version_directory(build.version).iterdir():
-        path.unlink()
+    shutil.rmtree(version_directory(build.version))  # as on a machine that never built it
     store.reset()
-    assert indexing.index_needs_rebuild()
 
-    with pytest.raises(IndexUnavailable):
-        store.current()  # this request is answered 503; it queued a repair (run eagerly here)
+    snapshot = store.current()
 
-    rebuilt = IndexBuild.objects.latest("version")
-    assert rebuilt.version == build.version + 1
-    assert store.current().version == rebuilt.version
-    assert rebuilt.vectors == build.vectors
-    assert IndexBuild.objects.filter(version=rebuilt.version).exists()
+    assert snapshot.version == build.version
+    assert snapshot.part("en").rows.embedding_ids == sorted(
+        TextEmbedding.objects.values_list("id", flat=True)
+    )
+    assert not indexing.index_needs_rebuild()
+    assert IndexBuild.objects.latest("version").version == build.version
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("own_index_dir")
-def test_the_periodic_sweep_rebuilds_an_index_whose_files_are_missing():
+def test_a_held_version_keeps_answering_when_the_newest_has_no_stored_vectors(monkeypatch):
+    requested: list[str] = []
+    monkeypatch.setattr(store, "_request_once", requested.append)
+    use_case = make_use_case(statements=0)
+    add_vectors(use_case, 5, seed=3)
+    build = indexing.rebuild_index()
+    assert store.current().version == build.version
+    TextEmbedding.objects.all().delete()
+    IndexBuild.objects.create(  # a version whose vectors are gone (a model change, say)
+        version=build.version + 1,
+        model_name=build.model_name,
+        index_type="Flat",
+        vectors=5,
+        use_cases=1,
+        dimensions=DIMENSIONS,
+        duration_ms=1,
+    )
+
+    assert store.current().version == build.version
+    assert requested == ["refresh_stale_embeddings"]  # the re-embedding makes a loadable one
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_index_dir")
+def test_the_periodic_sweep_builds_no_version_when_only_this_machines_files_are_missing():
     add_vectors(make_use_case(statements=0), 5, seed=3)
     UseCase.objects.update(embedding_status=UseCase.EmbeddingStatus.CURRENT)
     build = indexing.rebuild_index()
     shutil.rmtree(version_directory(build.version))
 
-    assert sweep_stale_embeddings() == 0  # nothing stale, but the files are gone: rebuild
+    assert sweep_stale_embeddings() == 0
 
-    assert store.current().version == build.version + 1
+    assert IndexBuild.objects.latest("version").version == build.version
+    assert store.current().version == build.version
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("own_index_dir")
+def test_the_periodic_sweep_builds_a_version_when_none_is_recorded():
+    add_vectors(make_use_case(statements=0), 5, seed=4)
+    UseCase.objects.update(embedding_status=UseCase.EmbeddingStatus.CURRENT)
+    IndexBuild.objects.all().delete()
+
+    sweep_stale_embeddings()
+
+    assert store.current().version == IndexBuild.objects.get().version
