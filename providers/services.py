@@ -233,6 +233,13 @@ def changes_since_approval(provider: Provider) -> list[FieldChange] | None:
             _shown(before.get(name, ""), names.get(name)),
             _shown(now[name], names.get(name)),
         )
+        if name != "logo_hash"
+        # A logo's fingerprint means nothing to a reviewer; the new one is on the page below.
+        else FieldChange(
+            str(_field_name(name)),
+            str(_("the previous logo")) if before.get(name) else "\u2013",
+            str(_("a new logo (see the page below)")) if now[name] else "\u2013",
+        )
         for name in changed
     ]
 

@@ -148,3 +148,15 @@ def test_people_outside_the_admin_are_sent_to_its_login(client, pending):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_new_logo_is_named_as_such_not_by_its_fingerprint(editor_client, editor, pending):
+    services.review(pending, editor, approve=True)
+    pending.logo, pending.logo_type, pending.logo_hash = b"png", "image/png", "0123456789abcdef"
+    pending.save()
+    pending.submit_for_review()
+
+    page = editor_client.get(review_url(pending), **GERMAN).content.decode()
+
+    assert "<ins>ein neues Logo (siehe Seite unten)</ins>" in page
+    assert "0123456789abcdef</ins>" not in page
