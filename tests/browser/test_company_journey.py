@@ -46,6 +46,9 @@ def test_an_english_problem_gets_ranked_results_that_can_be_reweighted_and_rated
     before = result_order(page)
     page.click(".reweight-box > summary")
     page.select_option("select[name=goal]", "revenue")
+    # Choosing a goal re-sorts at once (htmx); the weight is set on the page that answers.
+    page.wait_for_url(re.compile(r"goal=revenue"))
+    page.locator("#order-note", has_text="Re-sorted").wait_for()
     page.fill("input[name=weight]", "100")
     page.click(".reweight button[type=submit]")
     page.wait_for_url(re.compile(r"goal=revenue.*weight=100"))

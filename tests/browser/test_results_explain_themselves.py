@@ -88,12 +88,15 @@ def test_the_number_shown_is_the_one_that_orders_the_list_also_after_a_resort(
 
     page.click(".reweight-box > summary")
     page.select_option("select[name=goal]", "revenue")
-    page.fill("input[name=weight]", "100")
-    page.click(".reweight button[type=submit]")
+    # Choosing a goal re-sorts at once (htmx); the weight is set on the page that answers.
     page.wait_for_url(re.compile(r"goal=revenue"))
     page.locator(
         "#order-note", has_text={"en": "Re-sorted", "de": "Neu sortiert"}[language]
     ).wait_for()
+    page.fill("input[name=weight]", "100")
+    page.click(".reweight button[type=submit]")
+    page.wait_for_url(re.compile(r"goal=revenue.*weight=100"))
+    page.locator("#order-note", has_text="100 %").wait_for()
 
     note = page.locator("#order-note").inner_text()
     assert note.startswith({"en": "Re-sorted.", "de": "Neu sortiert."}[language])
