@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -142,7 +143,8 @@ class LanguageIndex:
         decompounder = Decompounder(rows.texts, language) if language == "de" else None
         documents: list[list[str]] = [[] for _ in use_case_ids]
         for position, text in zip(use_case_of_row, rows.texts, strict=True):
-            documents[position].extend(tokenize(text, language, decompounder))
+            # Interned: a large catalog repeats a few thousand stems millions of times.
+            documents[position].extend(map(sys.intern, tokenize(text, language, decompounder)))
         return cls(
             language,
             model_name,
