@@ -462,12 +462,16 @@ class IndexStore:
             with self._load_lock:
                 snapshot = load_version(record, self._snapshot)
                 self._install(snapshot)
-        except Exception:
-            # IndexUnavailable (no usable vectors for that version's models) or a database
-            # error: the held version keeps answering and the load is retried later.
+        except IndexUnavailable:
+            # No usable vectors for that version's models: the held version keeps answering,
+            # and a re-embedding will record a loadable version.
             self._failed_at[record.version] = time.monotonic()
             logger.exception("cannot load index v%s in the background", record.version)
             self._request_refresh_after_failure()
+        except Exception:
+            # A database error, say: the held version keeps answering; retried later.
+            self._failed_at[record.version] = time.monotonic()
+            logger.exception("cannot load index v%s in the background", record.version)
         finally:
             connections.close_all()  # this thread's connections only
 
