@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -142,7 +143,8 @@ class LanguageIndex:
         decompounder = Decompounder(rows.texts, language) if language == "de" else None
         documents: list[list[str]] = [[] for _ in use_case_ids]
         for position, text in zip(use_case_of_row, rows.texts, strict=True):
-            documents[position].extend(tokenize(text, language, decompounder))
+            # Interned: a large catalog repeats a few thousand stems millions of times.
+            documents[position].extend(map(sys.intern, tokenize(text, language, decompounder)))
         return cls(
             language,
             model_name,
@@ -460,12 +462,16 @@ class IndexStore:
             with self._load_lock:
                 snapshot = load_version(record, self._snapshot)
                 self._install(snapshot)
-        except Exception:
-            # IndexUnavailable (no usable vectors for that version's models) or a database
-            # error: the held version keeps answering and the load is retried later.
+        except IndexUnavailable:
+            # No usable vectors for that version's models: the held version keeps answering,
+            # and a re-embedding will record a loadable version.
             self._failed_at[record.version] = time.monotonic()
             logger.exception("cannot load index v%s in the background", record.version)
             self._request_refresh_after_failure()
+        except Exception:
+            # A database error, say: the held version keeps answering; retried later.
+            self._failed_at[record.version] = time.monotonic()
+            logger.exception("cannot load index v%s in the background", record.version)
         finally:
             connections.close_all()  # this thread's connections only
 

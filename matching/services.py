@@ -512,31 +512,76 @@ class PublishedCatalog:
     """All published use cases with value potential and approved providers, held in memory.
 
     Reloaded at most every INDEX_VERSION_CHECK_SECONDS (the same freshness as the index), so a
-    match runs no catalog queries; the catalog is about a hundred rows.
+    match runs no catalog queries. Only the first load happens in a request; later ones run in
+    a background thread while requests keep the held entries (a reload of ~100 use cases with
+    assessments and providers costs tens of milliseconds, of 10,000 several seconds), and never
+    more often than every RELOAD_COST_FACTOR times the last load's duration, so a large catalog
+    cannot keep a core busy reloading itself.
     """
 
-    def __init__(self) -> None:
+    RELOAD_COST_FACTOR = 5
+
+    def __init__(self, *, background: bool = True) -> None:
+        # Tests set `background = False`: their transaction is invisible to another thread.
+        self.background = background
         self._entries: dict[int, Listed] = {}
         self._loaded_at: float | None = None
+        self._load_seconds = 0.0
+        self._reloading = False
         self._lock = threading.Lock()
 
     def entries(self) -> dict[int, Listed]:
-        with self._lock:
-            now = time.monotonic()
-            if self._loaded_at is None or (
-                now - self._loaded_at >= settings.INDEX_VERSION_CHECK_SECONDS
-            ):
-                use_cases = list(UseCase.objects.for_display())
-                offers = Provider.objects.offering(use_cases)
-                self._entries = {
-                    u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases
-                }
-                self._loaded_at = now
+        loaded_at = self._loaded_at
+        if loaded_at is not None and not self._due(loaded_at):
             return self._entries
+        if loaded_at is None or not self.background:
+            with self._lock:
+                if self._loaded_at is None or self._due(self._loaded_at):
+                    self._load()
+                return self._entries
+        with self._lock:
+            if not self._reloading:
+                self._reloading = True
+                threading.Thread(
+                    target=self._reload_in_background, name="catalog-loader", daemon=True
+                ).start()
+        return self._entries
 
     def cluster_of(self) -> dict[int, str]:
         """Use case id -> cluster slug of the published use cases."""
         return {pk: entry.use_case.cluster.slug for pk, entry in self.entries().items()}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._entries, self._loaded_at, self._load_seconds = {}, None, 0.0
+
+    def _due(self, loaded_at: float) -> bool:
+        interval = settings.INDEX_VERSION_CHECK_SECONDS
+        if self.background:
+            interval = max(interval, self.RELOAD_COST_FACTOR * self._load_seconds)
+        return time.monotonic() - loaded_at >= interval
+
+    def _load(self) -> None:
+        started = time.monotonic()
+        use_cases = list(UseCase.objects.for_display())
+        offers = Provider.objects.offering(use_cases)
+        # One assignment: a request holding the previous dict keeps a consistent catalog.
+        self._entries = {u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases}
+        self._loaded_at = time.monotonic()
+        self._load_seconds = self._loaded_at - started
+
+    def _reload_in_background(self) -> None:
+        from django.db import connections
+
+        try:
+            self._load()
+        except Exception:
+            # The database may be away: keep the held entries and try again after the interval.
+            logger.exception("could not reload the published catalog; serving the held one")
+            self._loaded_at = time.monotonic()
+        finally:
+            self._reloading = False
+            connections.close_all()  # this thread's connections only
 
 
 published_catalog = PublishedCatalog()

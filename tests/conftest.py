@@ -70,9 +70,11 @@ def fresh_index_store() -> None:
     database transaction is invisible to a background thread's own connection. The web
     processes that tests start load in the background, as in production."""
     from matching.index import store
+    from matching.services import published_catalog
 
     store.background = False
     store.reset()
+    published_catalog.background = False
 
 
 @pytest.fixture(autouse=True)
