@@ -158,10 +158,17 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
         )
     encoder = get_encoder(language)
     segments = split_segments(text)
-    # Each part reaches the encoder cut to SEGMENT_CHARACTERS (and the whole text to the model's
-    # max_characters): a 5,000-character text costs at most a few short encoder passes.
+    # Each part reaches the encoder cut to SEGMENT_CHARACTERS. A text longer than the model reads
+    # is represented by the mean of its parts instead of its truncated beginning, so a 5,000-
+    # character text costs at most MAX_SEGMENTS short encoder passes.
     inputs = [text, *segments] if len(segments) > 1 else [text]
-    vectors = encoder.encode_queries([inputs[0], *(s[:SEGMENT_CHARACTERS] for s in inputs[1:])])
+    parts = [s[:SEGMENT_CHARACTERS] for s in inputs[1:]]
+    if parts and len(text) > encoder.spec.max_characters:
+        vectors = encoder.encode_queries(parts)
+        whole = vectors.mean(axis=0)
+        vectors = np.vstack([whole / np.linalg.norm(whole), vectors]).astype(np.float32)
+    else:
+        vectors = encoder.encode_queries([text, *parts])
     scored = [
         _score(part, vector, piece, encoder.spec.similarity_range, draft)
         for vector, piece in zip(vectors, inputs, strict=True)
