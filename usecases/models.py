@@ -367,19 +367,21 @@ class Expert(models.Model):
         on_delete=models.SET_NULL,
         related_name="expert",
         editable=False,
+        verbose_name=_("account"),
     )
     listed_publicly = models.BooleanField(
         _("listed on the panel page"),
         default=False,
         help_text=_("Set by the expert: name, organisation and fields shown publicly."),
     )
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    token = models.UUIDField(_("invitation key"), default=uuid.uuid4, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("invited by"),
     )
     invited_at = models.DateTimeField(_("invited at"), default=timezone.now, editable=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
@@ -504,7 +506,10 @@ class AssessmentRevision(models.Model):
         INCLUDED = "included", _("Included again")
 
     assessment = models.ForeignKey(
-        ExpertAssessment, on_delete=models.CASCADE, related_name="revisions"
+        ExpertAssessment,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("assessment"),
     )
     kind = models.CharField(_("what happened"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(

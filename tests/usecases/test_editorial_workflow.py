@@ -256,7 +256,9 @@ def test_an_editor_cannot_add_a_problem_statement_or_assessment_to_a_published_u
     client, part_editor, kind
 ):
     published = make_use_case(status=UseCase.Status.PUBLISHED)
-    make_assessment(published, revenue=2, company_value=2, cost_reduction=2)
+    make_assessment(
+        published, revenue=2, company_value=2, cost_reduction=2, editorial_estimate=True
+    )
     overall = published.value_potential.overall
     statements = published.problem_statements.count()
     client.force_login(part_editor)
@@ -346,6 +348,7 @@ def test_a_publisher_changes_a_published_use_cases_assessments_and_statements_wi
 ):
     published = make_use_case(status=UseCase.Status.PUBLISHED)
     make_assessment(published, assessor="Dr. Lang", revenue=2, company_value=2, cost_reduction=2)
+    make_assessment(published, assessor="Dr. Ost", revenue=2, company_value=2, cost_reduction=2)
     statement = published.problem_statements.filter(language="de").first()
     client.force_login(part_publisher)
 
@@ -355,16 +358,16 @@ def test_a_publisher_changes_a_published_use_cases_assessments_and_statements_wi
     )
 
     assert added.status_code == deleted.status_code == 302
-    assert UseCase.objects.get(pk=published.pk).value_potential.overall == 3.5
+    # The third expert assessment makes the experts' mean the public figure (issue 19).
+    assert UseCase.objects.get(pk=published.pk).value_potential.overall == 3.0
     assessment, removal = history(published)
     assert assessment.user == part_publisher
-    assert assessment.fields["assessments"] == [
-        ["Dr. Lang, 2026-11-01: revenue 2, company value 2, cost reduction 2"],
-        [
-            "Dr. Lang, 2026-11-01: revenue 2, company value 2, cost reduction 2",
-            "Prof. Dr. Kurz, 2026-11-28: revenue 5, company value 5, cost reduction 5",
-        ],
-    ]
+    lang = "Dr. Lang, 2026-11-01: revenue 2, company value 2, cost reduction 2"
+    ost = "Dr. Ost, 2026-11-01: revenue 2, company value 2, cost reduction 2"
+    kurz = "Prof. Dr. Kurz, 2026-11-28: revenue 5, company value 5, cost reduction 5"
+    old, new = assessment.fields["assessments"]
+    assert sorted(old) == sorted([lang, ost])
+    assert sorted(new) == sorted([lang, ost, kurz])
     old, new = removal.fields["problem_statements_de"]
     assert statement.text in old and statement.text not in new and len(new) == len(old) - 1
     page = client.get(f"/admin/usecases/usecase/{published.pk}/change/").content.decode()
