@@ -26,6 +26,14 @@ COMPANY_EMAIL = "petra@schmidt-metall.example"
 INVOICES = "supplier-invoice-capture-erp"
 
 
+def logo_loaded(page) -> None:
+    """Waits until the profile's logo has loaded with real pixels (a timeout fails the test)."""
+    page.wait_for_function(
+        "() => { const logo = document.querySelector('.profile img.profile-logo');"
+        " return logo && logo.complete && logo.naturalWidth > 0; }"
+    )
+
+
 def logo_png() -> bytes:
     image = Image.new("RGB", (400, 200), (14, 116, 144))
     out = io.BytesIO()
@@ -129,7 +137,7 @@ def test_a_provider_signs_up_builds_a_profile_is_approved_and_answers_a_request_
     # The preview shows the page as companies will see it: logo, places, contact, reference.
     provider.get_by_role("link", name="Vorschau", exact=True).click()
     preview = provider.locator(".profile")
-    assert preview.locator("img.profile-logo").evaluate("img => img.naturalWidth") > 0
+    logo_loaded(provider)
     assert "Stuttgart · Leipzig" in preview.inner_text()
     assert "Dr. Jana Becker" in preview.inner_text()
     assert "Maschinenbauer, 300 Beschäftigte" in preview.inner_text()
@@ -157,7 +165,7 @@ def test_a_provider_signs_up_builds_a_profile_is_approved_and_answers_a_request_
     with django_db_blocker.unblock():
         slug = Provider.objects.get(name="Rechnungsblick GmbH").slug
     company.goto(f"{site}/providers/{slug}/")
-    assert company.locator("img.profile-logo").evaluate("img => img.naturalWidth") > 0
+    logo_loaded(company)
     snap(company, "company-01-provider-page")
     company.get_by_role("link", name="Diesen Anbieter kontaktieren").click()
     company.fill("input[name=name]", "Petra Schmidt")

@@ -47,6 +47,9 @@ def test_after_submitting_the_question_the_answer_and_the_first_result_are_in_vi
     browse, site, language, width, javascript
 ):
     page = browse(width, language, javascript=javascript)
+    # Chromium applies `autofocus` only in the focused page; the session's other pages may hold
+    # the focus otherwise, as another browser tab would.
+    page.bring_to_front()
     page.goto(site)
 
     submit_from_the_bottom_of_the_form(page, ONE_PROBLEM[language])
@@ -67,6 +70,9 @@ def test_after_submitting_the_question_the_answer_and_the_first_result_are_in_vi
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_an_error_gets_focus_and_is_in_view(browse, site, language, width, javascript):
     page = browse(width, language, javascript=javascript)
+    # Chromium applies `autofocus` only in the focused page; the session's other pages may hold
+    # the focus otherwise, as another browser tab would.
+    page.bring_to_front()
     page.goto(site)
 
     page.locator("button.primary").scroll_into_view_if_needed()
