@@ -169,9 +169,10 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
         vectors = np.vstack([whole / np.linalg.norm(whole), vectors]).astype(np.float32)
     else:
         vectors = encoder.encode_queries([text, *parts])
+    terms = [part.tokenize(piece) for piece in inputs]
     scored = [
-        _score(part, vector, piece, encoder.spec.similarity_range, draft)
-        for vector, piece in zip(vectors, inputs, strict=True)
+        _score(part, vector, piece_terms, encoder.spec.similarity_range, draft)
+        for vector, piece_terms in zip(vectors, terms, strict=True)
     ]
     use_case_ids = scored[0].use_case_ids
     relevances = [ranking.relevance(evidence) for evidence in scored]
@@ -188,7 +189,7 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
         or best < spec.low_confidence_below
         or (
             best < spec.unfamiliar_below
-            and part.lexical.known_share(part.tokenize(text)) < KNOWN_TERMS_MIN_SHARE
+            and part.lexical.known_share(terms[0]) < KNOWN_TERMS_MIN_SHARE
         )
     )
     return Ranking(
@@ -286,11 +287,12 @@ def delete_expired_submissions() -> int:
 def _score(
     part: LanguageIndex,
     vector: np.ndarray,
-    text: str,
+    terms: list[str],
     similarity_range: tuple[float, float],
     draft: Draft | None,
 ) -> ranking.Evidence:
-    """Per use case of the index: centroid similarity, best text similarity, BM25."""
+    """Per use case of the index: centroid similarity, best text similarity, and BM25 for the
+    text's `terms` (as `part.tokenize` gives them)."""
     similarities, rows = part.search(vector[np.newaxis, :], DENSE_CANDIDATES)
     found = rows[0] >= 0  # FAISS pads with -1 when it finds fewer than asked
     rows, similarities = rows[0][found], similarities[0][found]
@@ -318,9 +320,9 @@ def _score(
         positions = np.append(positions, np.full(len(draft.texts), slot))
         rows = np.append(rows, np.full(len(draft.texts), -1))
         similarities = np.append(similarities, draft.vectors @ vector)
-        lexical = BM25(documents).scores(part.tokenize(text))
+        lexical = BM25(documents).scores(terms)
     else:
-        lexical = part.lexical.scores(part.tokenize(text))
+        lexical = part.lexical.scores(terms)
     floor = float(similarities.min()) if similarities.size else 0.0
     best_text = np.full(len(use_case_ids), floor, dtype=np.float32)
     np.maximum.at(best_text, positions, similarities)
