@@ -14,8 +14,11 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml constraints.txt ./
 COPY config ./config
+COPY core ./core
 COPY usecases ./usecases
 COPY matching ./matching
+COPY providers ./providers
+COPY experts ./experts
 # CPU build of torch first; from PyPI's default index Linux gets a multi-GB CUDA build.
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
     && pip install --no-cache-dir -c constraints.txt .

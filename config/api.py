@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from config.ratelimit import RateLimited, rate_limited_response
-from config.views import database_unavailable
+from core.ratelimit import RateLimited, rate_limited_response
+from core.views import database_unavailable
 from matching.api import router as matching_router
 from providers.api import router as providers_router
 from usecases.api import router as catalog_router

@@ -1,11 +1,19 @@
-"""App configurations for third-party apps whose names the German admin must show in German."""
+"""App configurations for Django's and third-party apps: the admin with our own site, and
+sections whose names the German admin must show in German."""
 
 from __future__ import annotations
 
 from axes.apps import AppConfig as AxesAppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class AxesConfig(AxesAppConfig):
     # axes calls its section "Axes", a name that means nothing to an editor in either language.
     verbose_name = _("Login protection")
+
+
+class EditorialAdminConfig(AdminConfig):
+    """django.contrib.admin with our site (config/admin.py) as the default `admin.site`."""
+
+    default_site = "config.admin.EditorialAdminSite"

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.env import ImproperEnvironment, env_bool, env_float, env_int, env_list, env_str
+from core.env import ImproperEnvironment, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede django.contrib.admin so the admin gets translation tabs
-    "django.contrib.admin",
+    "config.apps.EditorialAdminConfig",  # django.contrib.admin with our site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After locale, session and user, so its 400 page speaks the user's language like any page.
-    "config.middleware.RejectNulInQueryString",
+    "core.middleware.RejectNulInQueryString",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "core.context_processors.site",
                 "providers.context_processors.provider_nav",
             ],
         },
@@ -121,7 +121,7 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Requests per client address and window, by scope (see config/ratelimit.py). 0 turns one off.
+# Requests per client address and window, by scope (see core/ratelimit.py). 0 turns one off.
 RATE_LIMITS = {
     "match": (
         env_int("RATE_LIMIT_MATCH", 20, minimum=0),
@@ -161,8 +161,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "login_locked.html"  # HTTP 429, in the user's language
-AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_address"  # the same address rate limits use
-AXES_USERNAME_CALLABLE = "config.ratelimit.login_name"  # admins give a username, providers an email
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"  # the same address rate limits use
+AXES_USERNAME_CALLABLE = "core.ratelimit.login_name"  # admins give a username, providers an email
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,12 +24,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from providers.models import Provider
 from usecases.models import (
     AssessmentRevision,
     Cluster,
     Expert,
     ExpertAssessment,
-    Provider,
     UseCase,
     ValuePotential,
 )

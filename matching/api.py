@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
-from config.ratelimit import check_rate_limit
+from core.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
 from usecases import vocabularies

@@ -18,7 +18,8 @@ from django.utils import timezone
 from matching.encoders import model_name_for
 from matching.indexing import with_embedding_state
 from matching.models import IndexBuild, ResultFeedback, Submission
-from usecases.models import Cluster, ContactRequest, UseCase
+from providers.models import ContactRequest
+from usecases.models import Cluster, UseCase
 from usecases.vocabularies import LANGUAGES
 
 GAPS_SHOWN = 50

@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 
 from matching import explain, ranking
 from matching.indexing import catalog_texts
+from providers.models import Provider
 from usecases import vocabularies
-from usecases.models import Provider, UseCase
+from usecases.models import UseCase
 
 # Results shown open on arrival; the rest show title, area and score until opened.
 OPEN_RESULTS = 3

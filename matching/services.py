@@ -21,9 +21,10 @@ from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.indexing import catalog_texts
 from matching.models import Submission
 from matching.text import BM25, SEGMENT_CHARACTERS, detect_language, split_segments
+from providers.models import Provider
 from providers.services import record_appearances
 from usecases import vocabularies
-from usecases.models import Provider, UseCase, ValuePotential
+from usecases.models import UseCase, ValuePotential
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.ratelimit import rate_limit
-from config.spreadsheets import spreadsheet_safe
+from core.ratelimit import rate_limit
+from core.spreadsheets import spreadsheet_safe
 from matching.forms import FeedbackForm, ProblemForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission

@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.urls import reverse
 
-from config.context_processors import site_name
+from core.context_processors import site_name
 
 CONFIRMATION_SENT = "account/messages/email_confirmation_sent.txt"
 

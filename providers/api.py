@@ -7,8 +7,9 @@ from django.utils import translation
 from ninja import Query, Router, Schema
 
 from providers import services
+from providers.models import Provider
 from usecases.api import LanguageQuery, requested_language
-from usecases.models import Provider, UseCase
+from usecases.models import UseCase
 from usecases.schemas import ErrorOut
 
 router = Router(tags=["providers"])

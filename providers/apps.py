@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProvidersConfig(AppConfig):
-    """Provider accounts, profiles, the public directory and contact requests (models: usecases)."""
+    """Provider accounts, profiles, review, the public directory, contact requests and dashboard."""
 
     name = "providers"
     verbose_name = _("Providers")

@@ -9,8 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from providers.logos import Logo, process_logo
+from providers.models import ContactRequest, Provider, ProviderReference
 from usecases import vocabularies
-from usecases.models import Cluster, ContactRequest, Provider, ProviderReference, UseCase
+from usecases.models import Cluster, UseCase
 
 
 class UseCasePicker(forms.CheckboxSelectMultiple):

@@ -23,19 +23,18 @@ from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from config.context_processors import site_name
+from core.context_processors import site_name
 from providers.forms import ProviderProfileForm
-from usecases import vocabularies
-from usecases.models import (
-    Cluster,
+from providers.models import (
     ContactRequest,
     Provider,
     ProviderAppearance,
     ProviderInvitation,
     ProviderMembership,
     ProviderReference,
-    UseCase,
 )
+from usecases import vocabularies
+from usecases.models import Cluster, UseCase
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import RateLimited, check_rate_limit, rate_limit, rate_limited_response
+from core.ratelimit import RateLimited, check_rate_limit, rate_limit, rate_limited_response
 from matching.models import Submission
 from providers import services
 from providers.forms import (
@@ -29,15 +29,9 @@ from providers.forms import (
     ReferenceFormSet,
     ReplyForm,
 )
+from providers.models import ContactRequest, Provider, ProviderInvitation, ProviderMembership
 from usecases import vocabularies
-from usecases.models import (
-    Cluster,
-    ContactRequest,
-    Provider,
-    ProviderInvitation,
-    ProviderMembership,
-    UseCase,
-)
+from usecases.models import Cluster, UseCase
 
 # --- public pages -------------------------------------------------------------------------
 

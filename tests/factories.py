@@ -8,15 +8,8 @@ import itertools
 from django.contrib.auth.models import User
 
 from matching.models import Submission
-from usecases.models import (
-    Cluster,
-    Expert,
-    ExpertAssessment,
-    ProblemStatement,
-    Provider,
-    ProviderMembership,
-    UseCase,
-)
+from providers.models import Provider, ProviderMembership
+from usecases.models import Cluster, Expert, ExpertAssessment, ProblemStatement, UseCase
 
 PASSWORD = "a-long-test-passphrase-42"
 

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.views import defaults
 
-from config.views import server_error
+from core.views import server_error
 
 pytestmark = pytest.mark.django_db
 

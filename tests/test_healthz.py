@@ -42,7 +42,7 @@ def test_it_reports_the_index_version_and_the_use_cases_waiting_for_re_embedding
 
 
 def test_it_answers_503_when_the_database_does_not(client):
-    with mock.patch("config.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("core.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
 
     assert response.status_code == 503

@@ -188,7 +188,7 @@ def test_the_start_page_form_answers_429_in_english_past_its_limit(client, catal
 
 
 def test_a_forwarded_address_counts_only_behind_trusted_proxies(rf, settings):
-    from config.ratelimit import client_address
+    from core.ratelimit import client_address
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1")
     settings.TRUSTED_PROXY_COUNT = 0

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Query, Router, Schema
 
-from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, Provider, UseCase
+from providers.models import Provider
+from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, UseCase
 from usecases.schemas import ClusterOut, ErrorOut, UseCaseDetailOut, UseCaseSummaryOut
 from usecases.vocabularies import LANGUAGES
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from config.spreadsheets import from_spreadsheet, spreadsheet_safe
+from core.spreadsheets import from_spreadsheet, spreadsheet_safe
 from usecases.curation import (
     EDITORIAL_FIELDS,
     PUBLISH_ONLY,
@@ -76,7 +76,7 @@ class CatalogResource(resources.ModelResource):
     """Shared options: validate every row with the model's own rules, report unchanged rows.
 
     Texts are written so no spreadsheet runs them as formulas (a problem statement can come from
-    an anonymous company's query) and read back to what they were (config/spreadsheets.py).
+    an anonymous company's query) and read back to what they were (core/spreadsheets.py).
     """
 
     def export_field(self, field: fields.Field, instance: Any, **kwargs: Any) -> Any:

@@ -5,7 +5,8 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from usecases.models import Cluster, ExpertAssessment, Provider, UseCase, ValuePotential
+from providers.models import Provider
+from usecases.models import Cluster, ExpertAssessment, UseCase, ValuePotential
 
 
 class SpreadOut(Schema):

@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 from django.db import models, transaction
 
+from providers.models import Provider
 from usecases import vocabularies
-from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase
 from usecases.vocabularies import LANGUAGES
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"

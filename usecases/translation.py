@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from modeltranslation.translator import TranslationOptions, register
 
-from usecases.models import Cluster, ExpertAssessment, Provider, UseCase
+from usecases.models import Cluster, ExpertAssessment, UseCase
 from usecases.vocabularies import LANGUAGES
 
 
@@ -21,8 +21,3 @@ class UseCaseTranslation(TranslationOptions):
 @register(ExpertAssessment)
 class ExpertAssessmentTranslation(TranslationOptions):
     fields = ("comment",)
-
-
-@register(Provider)
-class ProviderTranslation(TranslationOptions):
-    fields = ("description",)

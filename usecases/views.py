@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from matching.services import related_use_cases
-from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, Provider, UseCase
+from providers.models import Provider
+from usecases.models import PUBLISHED_IN_CLUSTER, Cluster, UseCase
 
 
 def cluster_list(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,9 @@ instead of in the message catalogs.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 Vocabulary = dict[str, tuple[str, str]]
 
@@ -131,6 +133,15 @@ def label(vocabulary: Vocabulary, code: str, language: str | None = None) -> str
 def choices(vocabulary: Vocabulary) -> list[tuple[str, str]]:
     """(code, label) pairs in the active language, for form fields."""
     return [(code, label(vocabulary, code)) for code in vocabulary]
+
+
+def validate_codes(vocabulary: Vocabulary, field: str, codes: object) -> None:
+    """Raise a ValidationError on `field` naming the codes that are not in `vocabulary`."""
+    unknown = unknown_codes(vocabulary, codes)
+    if unknown:
+        raise ValidationError(
+            {field: _("Unknown values: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
 
 
 def unknown_codes(vocabulary: Vocabulary, codes: object) -> list[str]:

@@ -9,8 +9,9 @@ from django import template
 from django.db.models import Sum
 from django.utils import timezone
 
+from providers.models import Provider, ProviderAppearance
 from providers.services import APPEARANCE_DAYS
-from usecases.models import Provider, ProviderAppearance, UseCase
+from usecases.models import UseCase
 
 register = template.Library()
 

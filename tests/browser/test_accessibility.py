@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from providers.models import Provider
 from tests.browser.conftest import ONE_PROBLEM
-from usecases.models import Provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 

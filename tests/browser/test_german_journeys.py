@@ -14,10 +14,11 @@ from django.contrib.auth.models import User
 from django.core import mail
 from PIL import Image
 
+from providers.models import ContactRequest, Provider
 from tests.browser.conftest import german_page, snap
 from tests.factories import PASSWORD, make_member, make_provider, make_submission
 from tests.german import informal_words
-from usecases.models import ContactRequest, Provider, UseCase
+from usecases.models import UseCase
 
 pytestmark = [pytest.mark.browser]
 
@@ -150,7 +151,7 @@ def test_a_provider_signs_up_builds_a_profile_is_approved_and_answers_a_request_
     # An editor reviews the page as it would appear and approves it there.
     editor = german_page(chromium, site)
     editor_logs_in(editor, site, "redaktion")
-    editor.goto(f"{site}/admin/usecases/provider/?approval_status__exact=pending")
+    editor.goto(f"{site}/admin/providers/provider/?approval_status__exact=pending")
     editor.get_by_role("row", name=re.compile("Rechnungsblick GmbH")).get_by_role(
         "link", name="Jetzt prüfen"
     ).click()
@@ -224,7 +225,7 @@ def test_an_editor_reviews_approves_edits_a_use_case_with_its_preview_and_reads_
         snap(page, "editor-02-admin-index")
 
         # The review page of a pending provider, then its approval.
-        page.goto(f"{site}/admin/usecases/provider/{pending.pk}/review/")
+        page.goto(f"{site}/admin/providers/provider/{pending.pk}/review/")
         assert "Wir prüfen Bauteile mit Kameras." in page.inner_text(".profile-preview")
         page.get_by_role("button", name="Freigeben und veröffentlichen").click()
         assert "Prüfbar AG ist freigegeben" in page.inner_text(".messages, .messagelist")

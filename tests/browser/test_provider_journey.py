@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.core import mail
 
 from matching.models import Submission
+from providers.models import ContactRequest, Provider
 from tests.factories import PASSWORD
-from usecases.models import ContactRequest, Provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -78,7 +78,7 @@ def test_a_provider_signs_up_is_approved_and_receives_a_companys_request(
     with django_db_blocker.unblock():
         User.objects.create_superuser("editor", "editor@matcher.example", PASSWORD)
     admin = chromium.new_context(locale="en-US").new_page()
-    admin.goto(f"{site}/admin/usecases/provider/?approval_status__exact=pending")
+    admin.goto(f"{site}/admin/providers/provider/?approval_status__exact=pending")
     admin.fill("input[name=username]", "editor")
     admin.fill("input[name=password]", PASSWORD)
     admin.click("input[type=submit]")

@@ -10,8 +10,8 @@ from django.utils import timezone
 from matching.insights import insights
 from matching.models import ResultFeedback, Submission
 from matching.services import MatchRequest, match
+from providers.models import ContactRequest
 from tests.factories import make_cluster, make_provider, make_submission, make_use_case
-from usecases.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
 

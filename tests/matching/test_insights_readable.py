@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from matching.insights import insights
+from providers.models import ContactRequest
 from tests.factories import make_provider, make_submission
-from usecases.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from providers import services
+from providers.models import ContactRequest, Provider
 from tests.factories import (
     PASSWORD,
     make_member,
@@ -12,7 +13,6 @@ from tests.factories import (
     make_submission,
     make_use_case,
 )
-from usecases.models import ContactRequest, Provider
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from matching.services import MatchRequest, match
+from providers.models import ProviderAppearance
 from tests.factories import PASSWORD, make_member, make_use_case
-from usecases.models import ProviderAppearance, UseCase
+from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db
 

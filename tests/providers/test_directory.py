@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from providers.models import Provider
 from tests.factories import make_cluster, make_provider, make_use_case
-from usecases.models import Provider, UseCase
+from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, PngImagePlugin
 
+from providers.models import Provider
 from tests.factories import make_member, make_use_case
 from tests.providers.test_profile import profile_data
-from usecases.models import Provider
 
 pytestmark = pytest.mark.django_db
 

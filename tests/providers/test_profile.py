@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from providers.models import Provider, ProviderMembership
 from tests.factories import (
     PASSWORD,
     make_cluster,
@@ -12,7 +13,6 @@ from tests.factories import (
     make_use_case,
     make_user,
 )
-from usecases.models import Provider, ProviderMembership
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from providers.models import Provider, ProviderReference
 from tests.factories import make_member, make_provider, make_use_case
 from tests.providers.test_profile import profile_data
-from usecases.models import Provider, ProviderReference
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from providers.models import ContactRequest
 from tests.factories import make_member, make_use_case
-from usecases.models import ContactRequest
 
 pytestmark = pytest.mark.django_db
 

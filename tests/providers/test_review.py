@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from providers.models import Provider
 from tests.factories import make_member, make_provider
-from usecases.models import Provider
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/usecases/provider/"
+CHANGELIST = "/admin/providers/provider/"
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from providers import services
+from providers.models import Provider
 from tests.factories import make_member, make_provider, make_use_case
-from usecases.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
 
 
 def review_url(provider: Provider) -> str:
-    return f"/admin/usecases/provider/{provider.pk}/review/"
+    return f"/admin/providers/provider/{provider.pk}/review/"
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_the_review_page_shows_the_public_page_as_it_would_appear(editor_client,
 
 
 def test_the_list_links_each_pending_provider_to_its_review(editor_client, pending):
-    page = editor_client.get("/admin/usecases/provider/", **GERMAN).content.decode()
+    page = editor_client.get("/admin/providers/provider/", **GERMAN).content.decode()
 
     assert f'href="{review_url(pending)}"' in page
     assert "Jetzt prüfen" in page

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
+from providers.models import Provider, ProviderInvitation, ProviderMembership
 from tests.factories import PASSWORD, make_member, make_provider, make_user
-from usecases.models import Provider, ProviderInvitation, ProviderMembership
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,7 @@ def test_the_german_admin_is_called_redaktion_with_the_site_name(editor_client):
 
 
 def test_provider_list_pages_name_models_and_filters_in_german(editor_client):
-    html = admin_page(editor_client, "/admin/usecases/provider/", "de")
+    html = admin_page(editor_client, "/admin/providers/provider/", "de")
 
     assert "Anbieter zur Änderung auswählen" in html
     assert "Nach Beispielanbieter" in html

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+from providers.models import Provider
+from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase
 from usecases.services import CatalogError, load_catalog
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ requests and window seconds, so it can be changed by environment without touchin
     RATE_LIMITS = {..., "contact": (env_int("RATE_LIMIT_CONTACT", 5, minimum=0), 3600)}
 
     # views.py
-    from config.ratelimit import rate_limit
+    from core.ratelimit import rate_limit
 
     @rate_limit("contact")  # counts POST requests only, unless methods=... says otherwise
     def contact(request): ...

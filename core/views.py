@@ -1,53 +1,24 @@
+"""The site's own pages (Impressum, about) and the error handler that tells an outage from a bug."""
+
 from __future__ import annotations
 
 import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 # The database cannot be reached or dropped the connection: temporary, unlike a query error.
 DATABASE_OUTAGES = (OperationalError, InterfaceError)
-
-
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 when it does not.
-
-    Also reports what monitoring should watch (docs/deploy.md): the newest index version and how
-    many use cases wait for re-embedding.
-    """
-    from matching.indexing import use_cases_needing_embedding
-    from matching.models import IndexBuild
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        index_version = IndexBuild.objects.values_list("version", flat=True).first()
-        # What the sweeper will re-embed: flagged, embedded by another model, or never embedded.
-        stale = len(use_cases_needing_embedding())
-    except DatabaseError:
-        logger.exception("health check: database unavailable")
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse(
-        {
-            "status": "ok",
-            "database": "ok",
-            "index_version": index_version,
-            "stale_use_cases": stale,
-        }
-    )
 
 
 def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
