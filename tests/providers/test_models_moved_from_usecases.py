@@ -105,7 +105,7 @@ def data_stored_before_the_move():
 
 def test_the_move_keeps_every_table_and_row(data_stored_before_the_move):
     tables_before = set(connection.introspection.table_names())
-    assert MOVED_TABLES <= tables_before
+    assert tables_before >= MOVED_TABLES
 
     new = migrate(latest())
 

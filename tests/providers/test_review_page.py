@@ -160,3 +160,16 @@ def test_a_new_logo_is_named_as_such_not_by_its_fingerprint(editor_client, edito
 
     assert "<ins>ein neues Logo (siehe Seite unten)</ins>" in page
     assert "0123456789abcdef</ins>" not in page
+
+
+def test_the_old_address_under_usecases_leads_to_the_review_page(editor_client, pending):
+    response = editor_client.get(
+        f"/admin/usecases/provider/{pending.pk}/review/?from=mail", **GERMAN
+    )
+
+    assert response.status_code == 301
+    assert response["Location"] == f"{review_url(pending)}?from=mail"
+    assert (
+        "Prüfung: Belegblick GmbH"
+        in editor_client.get(response["Location"], **GERMAN).content.decode()
+    )
