@@ -68,7 +68,8 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("best match"))
     def top_result(self, submission: Submission) -> str:
-        return submission.results[0]["use_case"]["title"] if submission.results else "-"
+        shown = submission.shown_results()
+        return shown[0].use_case.title if shown else "-"
 
     @admin.display(description=gettext_lazy("teach"))
     def teach_link(self, submission: Submission) -> str:
@@ -130,7 +131,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
 def _teach_initial(submission: Submission) -> dict[str, object]:
     helpful = list(submission.feedback.filter(helpful=True).values_list("use_case_slug", flat=True))
-    slugs = [*helpful, *(r["use_case"]["slug"] for r in submission.results[:1])]
+    slugs = [*helpful, *(r.use_case.slug for r in submission.shown_results()[:1])]
     by_slug = UseCase.objects.in_bulk(slugs, field_name="slug")
     use_case = next((by_slug[slug] for slug in slugs if slug in by_slug), None)
     return {

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from matching import tasks
-from matching.insights import catalog_status, insights, queue_state
+from matching.broker import queue_state
+from matching.embedding_status import catalog_status
+from matching.insights import insights
 
 DEFAULT_DAYS = 30
 PERIODS = (

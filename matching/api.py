@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import translation
@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from core.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
+from matching.schemas import ProblemResults, RankedUseCase
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
 from usecases import vocabularies
 from usecases.api import requested_language
@@ -37,19 +38,14 @@ class MatchErrorOut(Schema):
     errors: list[FieldError]
 
 
-class ProblemGroupOut(Schema):
-    text: str = Field(..., description="The part of the description that names this problem.")
-    results: list[dict[str, Any]]
-
-
 class MatchOut(Schema):
     query_id: str | None
     language: str
     low_confidence: bool = Field(
         ..., description="true: nothing in the catalog clearly fits (or the text is no problem)."
     )
-    results: list[dict[str, Any]] = Field(..., description="All problems together, best first.")
-    groups: list[ProblemGroupOut] = Field(
+    results: list[RankedUseCase] = Field(..., description="All problems together, best first.")
+    groups: list[ProblemResults] = Field(
         ...,
         description="One entry per problem when the description names several in different "
         "areas, each with its best use cases; empty for one problem.",
@@ -99,4 +95,4 @@ def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
                     "errors": [],
                 },
             )
-    return Status(200, result.as_dict())
+    return Status(200, result)

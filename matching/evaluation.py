@@ -101,7 +101,7 @@ def matcher_answers(queries: list[Query]) -> list[Answer]:
         result = match(MatchRequest(query.text, top_k=DEPTH, store=False))
         answers.append(
             Answer(
-                [r["use_case"]["cluster"]["slug"] for r in result.results],
+                [r.use_case.cluster.slug for r in result.results],
                 result.low_confidence,
                 len(result.groups),
             )

@@ -1,4 +1,5 @@
-"""Figures for the admin's insights dashboard and catalog status panel.
+"""Figures for the admin's insights dashboard: what companies asked, what they were shown, where
+the catalog had no good answer, and how they rated the results.
 
 Only stored submissions are counted: a company that asked us not to store its description left
 no row behind, so its query can never appear here.
@@ -10,17 +11,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from matching.encoders import model_name_for
-from matching.indexing import with_embedding_state
-from matching.models import IndexBuild, ResultFeedback, Submission
+from matching.models import ResultFeedback, Submission
+from matching.schemas import stored_path
 from providers.models import ContactRequest
 from usecases.models import Cluster, UseCase
-from usecases.vocabularies import LANGUAGES
 
 GAPS_SHOWN = 50
 # How many low-confidence queries are read to group the shown gaps; repeats beyond are not counted.
@@ -120,8 +118,8 @@ def insights(days: int = 30, *, until: datetime.date | None = None) -> Insights:
         until=until,
         days=list(per_day.values()),
         by_language=dict(sorted(by_language.items())),
-        top_use_cases=_most_matched(stored, "results__0__use_case__slug", UseCase, "title"),
-        top_clusters=_most_matched(stored, "results__0__use_case__cluster__slug", Cluster, "name"),
+        top_use_cases=_most_matched(stored, ("use_case", "slug"), UseCase, "title"),
+        top_clusters=_most_matched(stored, ("use_case", "cluster", "slug"), Cluster, "name"),
         gaps=_gaps(stored),
         feedback=_feedback(stored),
         contact_requests=_contact_requests(since, until),
@@ -152,12 +150,16 @@ def _contact_requests(since: datetime.date, until: datetime.date) -> list[Ranked
 
 
 def _most_matched(
-    stored: QuerySet[Submission], path: str, model: type[UseCase | Cluster], label_field: str
+    stored: QuerySet[Submission],
+    fields: tuple[str, ...],
+    model: type[UseCase | Cluster],
+    label_field: str,
 ) -> list[Ranked]:
-    """What companies got as their best match most often (the first result of each query)."""
+    """What companies got as their best match most often (the first result of each query):
+    `fields` name the slug inside a stored result."""
     counts = (
         stored.filter(results__0__isnull=False)
-        .values(slug=F(path))
+        .values(slug=F(f"results__0__{stored_path(*fields)}"))
         .annotate(count=Count("pk"))
         .order_by("-count", "slug")[:TOP_SHOWN]
     )
@@ -191,67 +193,3 @@ def _feedback(stored: QuerySet[Submission]) -> list[Feedback]:
         )
         for r in rows
     ]
-
-
-@dataclass(frozen=True)
-class QueueState:
-    """What the Celery broker says: tasks waiting and workers answering, or why it cannot."""
-
-    configured: bool
-    reachable: bool = False
-    queue: str = ""
-    waiting: int | None = None
-    workers: tuple[str, ...] = ()
-    error: str = ""
-
-
-def queue_state(broker_url: str | None = None, *, timeout: float = 1.0) -> QueueState:
-    """Ask Redis for the queue length and the workers for a ping, each within `timeout`."""
-    import redis
-
-    from config.celery import app
-
-    url = settings.CELERY_BROKER_URL if broker_url is None else broker_url
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    if not url:
-        return QueueState(configured=False, queue=queue)
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
-        waiting = int(client.llen(queue))
-        with app.connection_for_read(url) as connection:
-            replies = app.control.inspect(timeout=timeout, connection=connection).ping() or {}
-    except Exception as exc:  # Redis or kombu errors alike: the panel reports, never a 500
-        return QueueState(configured=True, queue=queue, error=f"{type(exc).__name__}: {exc}")
-    return QueueState(
-        configured=True,
-        reachable=True,
-        queue=queue,
-        waiting=waiting,
-        workers=tuple(sorted(replies)),
-    )
-
-
-@dataclass(frozen=True)
-class CatalogStatus:
-    latest_build: IndexBuild | None
-    configured_models: dict[str, str]
-    states: dict[str, int]
-    failed: list[UseCase]
-
-
-def catalog_status() -> CatalogStatus:
-    """The served index, the configured models and how many use cases are embedded."""
-    annotated = with_embedding_state(UseCase.objects.all())
-    states = dict(
-        annotated.values("embedding_state")
-        .annotate(count=Count("pk"))
-        # Without this the model's default ordering joins the GROUP BY: one group per use case.
-        .order_by()
-        .values_list("embedding_state", "count")
-    )
-    return CatalogStatus(
-        latest_build=IndexBuild.objects.order_by("-version").first(),
-        configured_models={language: model_name_for(language) for language in LANGUAGES},
-        states={state: states.get(state, 0) for state in UseCase.EmbeddingStatus.values},
-        failed=list(annotated.filter(embedding_state=UseCase.EmbeddingStatus.FAILED)),
-    )

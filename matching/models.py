@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from matching.schemas import ProblemResults, RankedUseCase, load_groups, load_results
 from usecases.models import UseCase
 
 
@@ -114,6 +115,14 @@ class Submission(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:results", args=[self.pk])
+
+    def shown_results(self) -> list[RankedUseCase]:
+        """The stored results, typed (matching.schemas; older stored shapes load too)."""
+        return load_results(self.results)
+
+    def shown_groups(self) -> list[ProblemResults]:
+        """The stored problems with their results, typed; empty for one problem."""
+        return load_groups(self.groups or [])
 
 
 class ResultFeedback(models.Model):

@@ -6,7 +6,6 @@ the one-sentence answer at the top. Presentation only; the ranking lives in matc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -14,9 +13,10 @@ from django.utils.translation import ngettext
 
 from matching import explain, ranking
 from matching.indexing import catalog_texts
+from matching.schemas import ProblemResults, RankedUseCase, ResultUseCase
 from providers.models import Provider
 from usecases import vocabularies
-from usecases.models import UseCase
+from usecases.models import UseCase, ValuePotential
 
 # Results shown open on arrival; the rest show title, area and score until opened.
 OPEN_RESULTS = 3
@@ -71,7 +71,7 @@ class Ordering:
 class Card:
     """One result as the page shows it."""
 
-    result: dict[str, Any]
+    result: RankedUseCase
     published: bool
     explanation: explain.Explanation | None
     score_why: str
@@ -83,43 +83,38 @@ class Card:
     rating: bool | None = None
 
     @property
-    def use_case(self) -> dict[str, Any]:
-        return self.result["use_case"]
+    def use_case(self) -> ResultUseCase:
+        return self.result.use_case
 
     @property
     def rank(self) -> int:
-        return int(self.result["rank"])
+        return self.result.rank
 
     @property
     def relevance(self) -> float:
-        return float(self.result["relevance"])
+        return self.result.relevance
 
     @property
     def score(self) -> int:
         """The number shown, out of 100; the list is ordered by it."""
-        return round(float(self.result.get("score", self.result["relevance"])) * 100)
+        return round(self.result.score * 100)
 
     @property
-    def value_potential(self) -> dict[str, Any]:
-        return self.result["value_potential"]
+    def value_potential(self) -> ValuePotential:
+        return self.result.value_potential
 
     @property
     def is_open(self) -> bool:
         return self.rank <= OPEN_RESULTS
 
 
-def goal_value(potential: dict[str, Any], goal: str) -> float | None:
-    """The value potential (1..5) a goal looks at: the overall mean for the balanced goal."""
-    return potential["overall"] if goal == vocabularies.DEFAULT_GOAL else potential.get(goal)
-
-
-def score_explanation(result: dict[str, Any], ordering: Ordering, best_relevance: float) -> str:
+def score_explanation(result: RankedUseCase, ordering: Ordering, best_relevance: float) -> str:
     """What the shown score of one result is made of, in one sentence."""
-    relevance = round(float(result["relevance"]) * 100)
-    value = goal_value(result["value_potential"], ordering.goal)
-    fits = sum(result.get("fits", {}).values())
+    relevance = round(result.relevance * 100)
+    value = result.value_potential.for_goal(ordering.goal)
+    fits = result.fit_count
     bonus = round(ranking.FIT_BONUS * 100 * fits)
-    in_pool = float(result["relevance"]) >= best_relevance * ranking.VALUE_POOL_MIN_SHARE
+    in_pool = result.relevance >= best_relevance * ranking.VALUE_POOL_MIN_SHARE
     if ordering.value_weight == 0 or value is None:
         text = _("Fit %(fit)d %%.") % {"fit": relevance}
     elif not in_pool:
@@ -171,7 +166,7 @@ def providers_by_fit(
 
 
 def result_cards(
-    results: list[dict[str, Any]],
+    results: list[RankedUseCase],
     *,
     language: str,
     company_size: str,
@@ -184,7 +179,7 @@ def result_cards(
     Relevance, value, score and order come from the snapshot the company was shown; the reason,
     obstacles, prerequisites and providers are read now, so approvals and edits show up.
     """
-    slugs = [r["use_case"]["slug"] for r in results]
+    slugs = [r.use_case.slug for r in results]
     use_cases = {
         u.slug: u
         for u in UseCase.objects.published()
@@ -200,11 +195,11 @@ def result_cards(
             for u in use_cases.values()
         },
     )
-    best_relevance = max((float(r["relevance"]) for r in results), default=0.0)
+    best_relevance = max((r.relevance for r in results), default=0.0)
     interface_language = translation.get_language()
     cards = []
     for result in results:
-        use_case = use_cases.get(result["use_case"]["slug"])
+        use_case = use_cases.get(result.use_case.slug)
         with translation.override(interface_language):
             why = score_explanation(result, ordering, best_relevance)
             providers, note = providers_by_fit(
@@ -216,7 +211,7 @@ def result_cards(
                     result=result,
                     published=use_case is not None,
                     explanation=explain.explain(
-                        description, use_case.pk, result.get("matched_on", []), vocabulary
+                        description, use_case.pk, result.matched_on, vocabulary
                     )
                     if use_case and description
                     else None,
@@ -229,7 +224,7 @@ def result_cards(
                         vocabularies.label(vocabularies.OBSTACLES, code, language)
                         for code in (use_case.obstacle_codes() if use_case else [])
                     ],
-                    rating=ratings.get(result["use_case"]["slug"]),
+                    rating=ratings.get(result.use_case.slug),
                 )
             )
     return cards
@@ -239,7 +234,7 @@ def _quoted(title: str) -> str:
     return _("“%(title)s”") % {"title": title}
 
 
-def answer_summary(cards: list[Card], groups: list[dict[str, Any]], low_confidence: bool) -> str:
+def answer_summary(cards: list[Card], groups: list[ProblemResults], low_confidence: bool) -> str:
     """The answer in one sentence, for the top of the page."""
     if not cards:
         return _("Nothing in our catalog fits this description.")
@@ -247,20 +242,20 @@ def answer_summary(cards: list[Card], groups: list[dict[str, Any]], low_confiden
         return _(
             "Nothing in our catalog clearly fits; the closest idea is %(first)s, treat it with "
             "caution."
-        ) % {"first": _quoted(cards[0].use_case["title"])}
+        ) % {"first": _quoted(cards[0].use_case.title)}
     if groups:
-        bests = [_quoted(g["results"][0]["use_case"]["title"]) for g in groups if g["results"]]
+        bests = [_quoted(g.results[0].use_case.title) for g in groups if g.results]
         return ngettext(
             "You describe %(count)d problem: %(bests)s fits it best.",
             "You describe %(count)d problems; the best fit for each: %(bests)s.",
             len(groups),
         ) % {"count": len(groups), "bests": _("; ").join(bests)}
     if len(cards) == 1:
-        return _("%(first)s fits best.") % {"first": _quoted(cards[0].use_case["title"])}
+        return _("%(first)s fits best.") % {"first": _quoted(cards[0].use_case.title)}
     more = len(cards) - 2
     first_two = {
-        "first": _quoted(cards[0].use_case["title"]),
-        "second": _quoted(cards[1].use_case["title"]),
+        "first": _quoted(cards[0].use_case.title),
+        "second": _quoted(cards[1].use_case.title),
     }
     if not more:
         return _("%(first)s and %(second)s fit best.") % first_two

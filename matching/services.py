@@ -8,7 +8,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -20,11 +19,21 @@ from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.indexing import catalog_texts
 from matching.models import Submission
+from matching.schemas import (
+    ProblemResults,
+    RankedUseCase,
+    Refinement,
+    ResultProvider,
+    ResultUseCase,
+    dump_groups,
+    dump_results,
+)
 from matching.text import BM25, SEGMENT_CHARACTERS, detect_language, split_segments
 from providers.models import Provider
 from providers.services import record_appearances
 from usecases import vocabularies
 from usecases.models import UseCase, ValuePotential
+from usecases.schemas import ClusterRef
 
 logger = logging.getLogger(__name__)
 
@@ -93,20 +102,11 @@ class MatchResult:
     query_id: str | None
     language: str
     low_confidence: bool
-    results: list[dict[str, Any]]
-    # One entry per problem when the description names several: {text, results}.
-    groups: list[dict[str, Any]]
+    results: list[RankedUseCase]
+    # One entry per problem when the description names several.
+    groups: list[ProblemResults]
     model_name: str
     index_version: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "query_id": self.query_id,
-            "language": self.language,
-            "low_confidence": self.low_confidence,
-            "results": self.results,
-            "groups": self.groups,
-        }
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def match(request: MatchRequest) -> MatchResult:
     listed_by_slug = {entry.use_case.slug: entry for entry in listed.values()}
     texts = ranked.texts
 
-    def shown(candidates: list[ranking.Candidate], top_k: int) -> list[dict[str, Any]]:
+    def shown(candidates: list[ranking.Candidate], top_k: int) -> list[RankedUseCase]:
         ordered, fits = _order(candidates, listed, request, value_weight, top_k)
         return [
             _result(position, c, listed[c.use_case_id], texts, fits, request.company_size)
@@ -232,10 +232,10 @@ def match(request: MatchRequest) -> MatchResult:
     with translation.override(language):
         results = shown(ranked.candidates, request.top_k)
         groups = [
-            {"text": group.text, "results": shown(group.candidates, GROUP_RESULTS)}
+            ProblemResults(text=group.text, results=shown(group.candidates, GROUP_RESULTS))
             for group in ranked.groups
         ]
-    shown_use_cases = {listed_by_slug[r["use_case"]["slug"]] for r in results}
+    shown_use_cases = {listed_by_slug[r.use_case.slug] for r in results}
     record_appearances(
         {
             (provider.pk, entry.use_case.pk)
@@ -257,8 +257,8 @@ def match(request: MatchRequest) -> MatchResult:
             industry=request.industry,
             company_size=request.company_size,
             business_function=request.business_function,
-            results=results,
-            groups=groups,
+            results=dump_results(results),
+            groups=dump_groups(groups),
             model_name=ranked.model_name,
             index_version=ranked.index_version,
         )
@@ -413,7 +413,7 @@ def _order(
     request: MatchRequest,
     value_weight: float,
     top_k: int,
-) -> tuple[list[ranking.Candidate], dict[int, dict[str, bool]]]:
+) -> tuple[list[ranking.Candidate], dict[int, dict[Refinement, bool]]]:
     """The final top_k order of the listed candidates, and each considered one's fits."""
     candidates = [c for c in candidates if c.use_case_id in listed]
     considered = [c.use_case_id for c in candidates[: top_k * 4]]
@@ -438,7 +438,9 @@ class PreviewRank:
     competing: int  # published use cases it was ranked among
     relevance: float | None
     low_confidence: bool
-    ahead: list[dict[str, Any]]  # the use cases ranked above it (or the top ones), best first
+    # The use cases ranked above it (or the top ones), best first, as a company would see them.
+    ahead: list[RankedUseCase]
+    slug: str  # the previewed use case's, to find it in `ahead`
 
 
 def preview_rank(use_case: UseCase, text: str, *, shown: int = 5) -> PreviewRank:
@@ -460,18 +462,13 @@ def preview_rank(use_case: UseCase, text: str, *, shown: int = 5) -> PreviewRank
     listed = {pk: entry for pk, entry in published_catalog.entries().items() if pk != use_case.pk}
     listed[use_case.pk] = Listed(use_case, use_case.value_potential, ())
     request = MatchRequest(text, top_k=len(listed), language=language, store=False)
-    ordered, _fits = _order(
+    ordered, fits = _order(
         ranked.candidates, listed, request, settings.MATCH_DEFAULT_VALUE_WEIGHT, len(listed)
     )
     position = next((i for i, c in enumerate(ordered) if c.use_case_id == use_case.pk), None)
     with translation.override(language):
         ahead = [
-            {
-                "rank": rank_number,
-                "title": listed[c.use_case_id].use_case.title,
-                "relevance": round(c.relevance, 2),
-                "is_previewed": c.use_case_id == use_case.pk,
-            }
+            _result(rank_number, c, listed[c.use_case_id], ranked.texts, fits, "")
             for rank_number, c in enumerate(ordered[: max(shown, (position or 0) + 1)], start=1)
         ]
     return PreviewRank(
@@ -481,6 +478,7 @@ def preview_rank(use_case: UseCase, text: str, *, shown: int = 5) -> PreviewRank
         relevance=None if position is None else round(ordered[position].relevance, 2),
         low_confidence=ranked.low_confidence,
         ahead=ahead,
+        slug=use_case.slug,
     )
 
 
@@ -534,36 +532,40 @@ class PublishedCatalog:
     def __init__(self, *, background: bool = True) -> None:
         # Tests set `background = False`: their transaction is invisible to another thread.
         self.background = background
-        self._entries: dict[int, Listed] = {}
+        # The entries and each one's cluster slug, replaced together in one assignment.
+        self._held: tuple[dict[int, Listed], dict[int, str]] = ({}, {})
         self._loaded_at: float | None = None
         self._load_seconds = 0.0
         self._reloading = False
         self._lock = threading.Lock()
 
     def entries(self) -> dict[int, Listed]:
+        return self._current()[0]
+
+    def cluster_of(self) -> dict[int, str]:
+        """Use case id -> cluster slug of the published use cases (built once per load)."""
+        return self._current()[1]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._held, self._loaded_at, self._load_seconds = ({}, {}), None, 0.0
+
+    def _current(self) -> tuple[dict[int, Listed], dict[int, str]]:
         loaded_at = self._loaded_at
         if loaded_at is not None and not self._due(loaded_at):
-            return self._entries
+            return self._held
         if loaded_at is None or not self.background:
             with self._lock:
                 if self._loaded_at is None or self._due(self._loaded_at):
                     self._load()
-                return self._entries
+                return self._held
         with self._lock:
             if not self._reloading:
                 self._reloading = True
                 threading.Thread(
                     target=self._reload_in_background, name="catalog-loader", daemon=True
                 ).start()
-        return self._entries
-
-    def cluster_of(self) -> dict[int, str]:
-        """Use case id -> cluster slug of the published use cases."""
-        return {pk: entry.use_case.cluster.slug for pk, entry in self.entries().items()}
-
-    def reset(self) -> None:
-        with self._lock:
-            self._entries, self._loaded_at, self._load_seconds = {}, None, 0.0
+        return self._held
 
     def _due(self, loaded_at: float) -> bool:
         interval = settings.INDEX_VERSION_CHECK_SECONDS
@@ -575,8 +577,9 @@ class PublishedCatalog:
         started = time.monotonic()
         use_cases = list(UseCase.objects.for_display())
         offers = Provider.objects.offering(use_cases)
-        # One assignment: a request holding the previous dict keeps a consistent catalog.
-        self._entries = {u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases}
+        entries = {u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases}
+        # One assignment: a request holding the previous pair keeps a consistent catalog.
+        self._held = (entries, {pk: entry.use_case.cluster.slug for pk, entry in entries.items()})
         self._loaded_at = time.monotonic()
         self._load_seconds = self._loaded_at - started
 
@@ -597,9 +600,9 @@ class PublishedCatalog:
 published_catalog = PublishedCatalog()
 
 
-def _fits(use_case: UseCase, request: MatchRequest) -> dict[str, bool]:
+def _fits(use_case: UseCase, request: MatchRequest) -> dict[Refinement, bool]:
     """Which of the company's refinements this use case fits; all-industry use cases fit any."""
-    fits = {}
+    fits: dict[Refinement, bool] = {}
     if request.industry:
         fits["industry"] = bool({request.industry, "cross_industry"} & set(use_case.industries))
     if request.business_function:
@@ -607,28 +610,22 @@ def _fits(use_case: UseCase, request: MatchRequest) -> dict[str, bool]:
     return fits
 
 
-def reorder(results: list[dict[str, Any]], goal: str, value_weight: float) -> list[dict[str, Any]]:
+def reorder(results: list[RankedUseCase], goal: str, value_weight: float) -> list[RankedUseCase]:
     """Stored results in the order a different goal or value weight gives, ranks renumbered."""
     candidates = [
-        ranking.Candidate(use_case_id=index, relevance=result["relevance"])
+        ranking.Candidate(use_case_id=index, relevance=result.relevance)
         for index, result in enumerate(results)
     ]
     candidates.sort(key=lambda c: (-c.relevance, c.use_case_id))
-    values = {
-        index: _goal_value(result["value_potential"], goal) for index, result in enumerate(results)
-    }
-    fits = {index: sum(result.get("fits", {}).values()) for index, result in enumerate(results)}
+    values = {index: result.value_potential.for_goal(goal) for index, result in enumerate(results)}
+    fits = {index: result.fit_count for index, result in enumerate(results)}
     ordered = ranking.order_by_value(
         candidates, values, value_weight=value_weight, top_k=len(results), fits_of=fits
     )
     return [
-        {**results[c.use_case_id], "rank": rank, "score": round(c.score, 2)}
+        results[c.use_case_id].model_copy(update={"rank": rank, "score": round(c.score, 2)})
         for rank, c in enumerate(ordered, start=1)
     ]
-
-
-def _goal_value(potential: dict[str, Any], goal: str) -> float | None:
-    return potential["overall"] if goal == vocabularies.DEFAULT_GOAL else potential[goal]
 
 
 def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
@@ -641,26 +638,26 @@ def _result(
     candidate: ranking.Candidate,
     listed: Listed,
     texts: list[str],
-    fits: dict[int, dict[str, bool]],
+    fits: dict[int, dict[Refinement, bool]],
     company_size: str,
-) -> dict[str, Any]:
+) -> RankedUseCase:
     use_case = listed.use_case
-    return {
-        "rank": rank,
-        "relevance": round(candidate.relevance, 2),
-        "score": round(candidate.score, 2),
-        "use_case": {
-            "slug": use_case.slug,
-            "title": use_case.title,
-            "summary": use_case.summary,
-            "cluster": {"slug": use_case.cluster.slug, "name": use_case.cluster.name},
-        },
-        "value_potential": listed.potential.as_dict(),
-        "matched_on": _matched_on(candidate, texts),
-        "providers": [
-            {"slug": p.slug, "name": p.name, "is_example": p.is_example}
+    return RankedUseCase(
+        rank=rank,
+        relevance=round(candidate.relevance, 2),
+        score=round(candidate.score, 2),
+        use_case=ResultUseCase(
+            slug=use_case.slug,
+            title=use_case.title,
+            summary=use_case.summary,
+            cluster=ClusterRef(slug=use_case.cluster.slug, name=use_case.cluster.name),
+        ),
+        value_potential=listed.potential,
+        matched_on=_matched_on(candidate, texts),
+        providers=[
+            ResultProvider(slug=p.slug, name=p.name, is_example=p.is_example)
             for p in listed.providers
             if p.serves(company_size)
         ],
-        "fits": fits[candidate.use_case_id],
-    }
+        fits=fits[candidate.use_case_id],
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from matching.forms import FeedbackForm, ProblemForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission
 from matching.presentation import Card, Ordering, answer_summary, result_cards
+from matching.schemas import ProblemResults, RankedUseCase, dump_groups, dump_results
 from matching.services import MatchRequest, match, reorder
 from usecases import vocabularies
 
@@ -74,8 +74,8 @@ def start(request: HttpRequest) -> HttpResponse:
             value_weight=settings.MATCH_DEFAULT_VALUE_WEIGHT,
             low_confidence=result.low_confidence,
             company_size=data["company_size"],
-            results=result.results,
-            groups=result.groups,
+            results=dump_results(result.results),
+            groups=dump_groups(result.groups),
         )
         return _results_page(request, unsaved, stored=False)
     submission = Submission.objects.get(pk=result.query_id)
@@ -123,17 +123,20 @@ def _results_page(
     template: str = "matching/results.html",
 ) -> HttpResponse:
     """A submission's results, re-ordered when another goal or value weight is asked for."""
-    shown, groups = submission.results, submission.groups or []
+    shown, groups = submission.shown_results(), submission.shown_groups()
     resorted = goal is not None and weight is not None
     if goal is not None and weight is not None:
         shown = reorder(shown, goal, weight / 100)
-        groups = [{**g, "results": reorder(g["results"], goal, weight / 100)} for g in groups]
+        groups = [
+            ProblemResults(text=g.text, results=reorder(g.results, goal, weight / 100))
+            for g in groups
+        ]
     goal = goal or submission.goal
     weight = round(submission.value_weight * 100) if weight is None else weight
     ordering = Ordering(goal, weight / 100)
     ratings = dict(submission.feedback.values_list("use_case_slug", "helpful")) if stored else {}
 
-    def cards(results: list[dict[str, Any]], text: str) -> list[Card]:
+    def cards(results: list[RankedUseCase], text: str) -> list[Card]:
         return result_cards(
             results,
             language=submission.language,
@@ -144,7 +147,7 @@ def _results_page(
         )
 
     merged = cards(shown, submission.text)
-    sections = [{"text": g["text"], "cards": cards(g["results"], g["text"])} for g in groups]
+    sections = [{"text": g.text, "cards": cards(g.results, g.text)} for g in groups]
     context = {
         "submission": submission if stored else None,
         "description": submission.text,
@@ -165,7 +168,7 @@ def _results_page(
 @require_POST
 def rate(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
     submission = _stored(pk)
-    if slug not in {r["use_case"]["slug"] for r in submission.results}:
+    if slug not in {r.use_case.slug for r in submission.shown_results()}:
         raise Http404
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -221,7 +224,7 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
     # Providers as approved now: one withdrawn since the query never reaches the download.
     cards = result_cards(
-        submission.results,
+        submission.shown_results(),
         language=submission.language,
         company_size=submission.company_size,
         ratings={},
@@ -230,23 +233,23 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
     for card in cards:
         result = card.result
-        potential = result["value_potential"]
+        potential = result.value_potential
         writer.writerow(
             [
-                result["rank"],
-                spreadsheet_safe(result["use_case"]["title"]),
-                spreadsheet_safe(result["use_case"]["cluster"]["name"]),
-                round(result["relevance"] * 100),
-                potential["revenue"],
-                potential["company_value"],
-                potential["cost_reduction"],
-                potential["overall"],
-                potential["assessments"],
-                _("yes") if potential["editorial_estimate"] else _("no"),
-                spreadsheet_safe(" | ".join(result["matched_on"])),
+                result.rank,
+                spreadsheet_safe(result.use_case.title),
+                spreadsheet_safe(result.use_case.cluster.name),
+                round(result.relevance * 100),
+                potential.revenue,
+                potential.company_value,
+                potential.cost_reduction,
+                potential.overall,
+                potential.assessments,
+                _("yes") if potential.editorial_estimate else _("no"),
+                spreadsheet_safe(" | ".join(result.matched_on)),
                 spreadsheet_safe(", ".join(fit.provider.name for fit in card.providers)),
                 request.build_absolute_uri(
-                    reverse("usecases:use_case", args=[result["use_case"]["slug"]])
+                    reverse("usecases:use_case", args=[result.use_case.slug])
                 ),
             ]
         )

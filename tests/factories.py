@@ -8,8 +8,10 @@ import itertools
 from django.contrib.auth.models import User
 
 from matching.models import Submission
+from matching.schemas import RankedUseCase, ResultUseCase, dump_results
 from providers.models import Provider, ProviderMembership
 from usecases.models import Cluster, Expert, ExpertAssessment, ProblemStatement, UseCase
+from usecases.schemas import ClusterRef
 
 PASSWORD = "a-long-test-passphrase-42"
 
@@ -108,6 +110,25 @@ def make_member(
     return ProviderMembership.objects.create(
         provider=provider or make_provider(), user=make_user(**user), role=role
     )
+
+
+def stored_result(use_case: UseCase, rank: int = 1, relevance: float = 0.8) -> dict[str, object]:
+    """One result of `use_case` as a submission stores it (no providers, nothing matched on)."""
+    result = RankedUseCase(
+        rank=rank,
+        relevance=relevance,
+        score=relevance,
+        use_case=ResultUseCase(
+            slug=use_case.slug,
+            title=use_case.title,
+            summary=use_case.summary,
+            cluster=ClusterRef(slug=use_case.cluster.slug, name=use_case.cluster.name),
+        ),
+        value_potential=use_case.value_potential,
+        matched_on=[],
+        providers=[],
+    )
+    return dump_results([result])[0]
 
 
 def make_submission(**overrides: object) -> Submission:

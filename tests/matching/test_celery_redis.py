@@ -149,8 +149,8 @@ def test_an_edit_reaches_the_index_through_redis_and_a_worker(worker):
         MatchRequest("forklifts almost hit people in our warehouse", top_k=10, store=False)
     )
     # Ranked among the catalog's own safety use cases, with the new statement as its evidence.
-    (found,) = [r for r in result.results if r["use_case"]["slug"] == use_case.slug]
-    assert "Forklifts nearly hit" in " ".join(found["matched_on"])
+    (found,) = [r for r in result.results if r.use_case.slug == use_case.slug]
+    assert "Forklifts nearly hit" in " ".join(found.matched_on)
 
 
 def test_a_worker_killed_mid_task_leaves_database_and_index_consistent(broker_queue):

@@ -54,7 +54,7 @@ def test_a_draft_written_for_a_problem_ranks_at_the_top_for_it(beehive_draft, pr
 
     assert preview.rank is not None and preview.rank <= 2
     assert preview.competing == UseCase.objects.published().count()
-    assert any(row["is_previewed"] for row in preview.ahead)
+    assert any(row.use_case.slug == beehive_draft.slug for row in preview.ahead)
     # Nothing was published, stored or indexed.
     assert IndexBuild.objects.count() == builds
     assert not TextEmbedding.objects.filter(use_case=beehive_draft).exists()
@@ -68,7 +68,7 @@ def test_the_same_draft_ranks_far_down_for_an_unrelated_problem(beehive_draft):
     )
 
     assert preview.rank is None or preview.rank > 10
-    assert preview.ahead[0]["is_previewed"] is False
+    assert preview.ahead[0].use_case.slug != beehive_draft.slug
 
 
 def test_a_published_use_case_is_previewed_with_its_edited_texts(catalog):

@@ -9,7 +9,7 @@ import pytest
 from django.test import override_settings
 
 from matching import indexing
-from matching.insights import queue_state
+from matching.broker import queue_state
 from matching.models import IndexBuild
 from tests.matching.test_celery_redis import Worker, wait_for
 from usecases.models import UseCase

@@ -66,7 +66,7 @@ def test_an_edited_description_reencodes_only_its_changed_sentences(catalog, cou
 def test_an_edit_changes_the_ranking_once_the_index_is_rebuilt(catalog):
     indexing.rebuild_index()  # into this test's own index directory
     text = "Our greenhouse tomatoes get a grey fungus every spring"
-    before = [r["use_case"]["slug"] for r in match(MatchRequest(text, store=False)).results]
+    before = [r.use_case.slug for r in match(MatchRequest(text, store=False)).results]
     use_case = UseCase.objects.get(slug="food-produce-grading-foreign-object-detection")
     assert before[0] != use_case.slug
     ProblemStatement.objects.create(
@@ -77,7 +77,7 @@ def test_an_edit_changes_the_ranking_once_the_index_is_rebuilt(catalog):
 
     indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
 
-    after = [r["use_case"]["slug"] for r in match(MatchRequest(text, store=False)).results]
+    after = [r.use_case.slug for r in match(MatchRequest(text, store=False)).results]
     assert after[0] == use_case.slug
 
 
@@ -91,7 +91,7 @@ def test_unpublishing_a_use_case_removes_its_vectors_and_its_results(catalog):
     assert report.removed > 0
     assert not TextEmbedding.objects.filter(use_case=use_case).exists()
     results = match(MatchRequest("Unsere Maschinen fallen ohne Vorwarnung aus", store=False))
-    assert SLUG not in [r["use_case"]["slug"] for r in results.results]
+    assert SLUG not in [r.use_case.slug for r in results.results]
 
 
 def test_a_model_change_reencodes_every_text_of_that_language(catalog, counted_encoding):
@@ -129,4 +129,4 @@ def test_an_edit_saved_like_the_admin_does_reaches_the_ranking_at_once(
     use_case.refresh_from_db()
     assert use_case.embedding_status == UseCase.EmbeddingStatus.CURRENT
     results = match(MatchRequest(text, store=False)).results
-    assert results[0]["use_case"]["slug"] == use_case.slug
+    assert results[0].use_case.slug == use_case.slug

@@ -11,7 +11,13 @@ from matching.insights import insights
 from matching.models import ResultFeedback, Submission
 from matching.services import MatchRequest, match
 from providers.models import ContactRequest
-from tests.factories import make_cluster, make_provider, make_submission, make_use_case
+from tests.factories import (
+    make_cluster,
+    make_provider,
+    make_submission,
+    make_use_case,
+    stored_result,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +27,7 @@ SCRIPT = '<script>alert("gap")</script> we need a robot that waters office plant
 
 
 def submit(day: datetime.date, language: str, *, low: bool = False, best=None, text="a query"):
-    results = []
-    if best is not None:
-        results = [
-            {
-                "rank": 1,
-                "use_case": {"slug": best.slug, "cluster": {"slug": best.cluster.slug}},
-            }
-        ]
+    results = [] if best is None else [stored_result(best)]
     submission = make_submission(text=text, language=language, low_confidence=low, results=results)
     noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     Submission.objects.filter(pk=submission.pk).update(created_at=noon)

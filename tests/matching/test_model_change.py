@@ -65,5 +65,5 @@ def test_the_rebuilt_index_holds_only_the_new_models_vectors(catalog, settings, 
     assert set(served.values_list("use_case_id", flat=True)) == {use_case.pk}
 
     result = match(MatchRequest(PROBLEM_DE))
-    assert result.results[0]["use_case"]["slug"] == SLUG
+    assert result.results[0].use_case.slug == SLUG
     assert Submission.objects.get(pk=result.query_id).model_name == ENGLISH_MODEL

@@ -84,7 +84,7 @@ def test_one_problem_told_in_several_sentences_is_never_split(catalog):
     result = match(MatchRequest(ONE_PROBLEM_IN_SEVERAL_SENTENCES, store=False))
 
     assert result.groups == []
-    assert result.results[0]["use_case"]["cluster"]["slug"] == "predictive-maintenance"
+    assert result.results[0].use_case.cluster.slug == "predictive-maintenance"
 
 
 def test_a_long_description_reaches_the_encoder_in_bounded_pieces(catalog, monkeypatch):
@@ -105,7 +105,7 @@ def test_a_long_description_reaches_the_encoder_in_bounded_pieces(catalog, monke
 
     result = match(MatchRequest(text, store=False))
 
-    assert result.results[0]["use_case"]["cluster"]["slug"] == "predictive-maintenance"
+    assert result.results[0].use_case.cluster.slug == "predictive-maintenance"
     (inputs,) = received
     # Longer than the model reads: the parts stand for the whole, each cut short.
     assert len(inputs) <= MAX_SEGMENTS

@@ -11,8 +11,11 @@ from django.utils import translation
 
 from matching.explain import Vocabulary, explain, mark
 from matching.presentation import Ordering, answer_summary, providers_by_fit, score_explanation
+from matching.schemas import ProblemResults, RankedUseCase, ResultUseCase
 from matching.text import Decompounder, tokenize
 from tests.factories import make_provider
+from usecases.models import ValuePotential
+from usecases.schemas import ClusterRef
 
 CATALOG = {
     1: [
@@ -92,13 +95,21 @@ def test_a_description_sharing_no_word_has_no_marked_sentence():
     assert explanation.statement == "Wir tippen Rechnungen ab."
 
 
-def result(relevance: float, *, overall: float = 3.0, fits: int = 0) -> dict:
-    return {
-        "relevance": relevance,
-        "value_potential": {"overall": overall, "revenue": overall, "cost_reduction": overall},
-        "fits": {"industry": True} if fits else {},
-        "use_case": {"title": "T"},
-    }
+def result(
+    relevance: float, *, overall: float = 3.0, fits: int = 0, title: str = "T"
+) -> RankedUseCase:
+    return RankedUseCase(
+        rank=1,
+        relevance=relevance,
+        score=relevance,
+        use_case=ResultUseCase(
+            slug="t", title=title, summary="", cluster=ClusterRef(slug="c", name="C")
+        ),
+        value_potential=ValuePotential(overall, overall, overall, overall, 1, True),
+        matched_on=[],
+        providers=[],
+        fits={"industry": True} if fits else {},
+    )
 
 
 def test_the_score_explanation_names_both_weights():
@@ -143,8 +154,8 @@ def test_the_page_says_when_no_provider_fits():
 
 def test_the_answer_names_the_best_use_case_of_each_problem():
     groups = [
-        {"text": "a", "results": [{"use_case": {"title": "Tourenplanung"}}]},
-        {"text": "b", "results": [{"use_case": {"title": "Belege erfassen"}}]},
+        ProblemResults(text="a", results=[result(0.8, title="Tourenplanung")]),
+        ProblemResults(text="b", results=[result(0.7, title="Belege erfassen")]),
     ]
 
     with translation.override("de"):

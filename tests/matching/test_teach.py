@@ -8,7 +8,7 @@ import pytest
 from matching import indexing
 from matching.models import ResultFeedback, TextEmbedding
 from matching.services import MatchRequest, match
-from tests.factories import make_submission
+from tests.factories import make_submission, stored_result
 from tests.usecases.test_editorial_workflow import staff_user
 from usecases.models import ProblemStatement, UseCase, UseCaseChange
 
@@ -66,7 +66,7 @@ def test_the_form_preselects_the_result_the_company_rated_helpful(client, catalo
     first = UseCase.objects.exclude(pk=helpful.pk).first()
     submission = make_submission(
         text=COMPANY_WORDS,
-        results=[{"use_case": {"slug": first.slug}}, {"use_case": {"slug": helpful.slug}}],
+        results=[stored_result(first, 1), stored_result(helpful, 2)],
     )
     ResultFeedback.objects.create(submission=submission, use_case_slug=helpful.slug, helpful=True)
     client.force_login(publisher)

@@ -25,7 +25,7 @@ def test_a_match_counts_the_provider_on_the_use_case_it_offers(catalog, client):
     result = match(MatchRequest(text=text, store=False))
     match(MatchRequest(text=text, store=False))
 
-    assert result.results[0]["use_case"]["slug"] == invoices.slug
+    assert result.results[0].use_case.slug == invoices.slug
     appearance = ProviderAppearance.objects.get(provider=member.provider)
     assert (appearance.use_case, appearance.count) == (invoices, 2)
     client.post("/accounts/login/", {"login": member.user.email, "password": PASSWORD})

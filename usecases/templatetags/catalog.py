@@ -29,20 +29,14 @@ def _x(score: float) -> int:
 
 
 @register.inclusion_tag("usecases/_value_chart.html")
-def value_chart(potential: ValuePotential | dict[str, Any]) -> dict[str, Any]:
+def value_chart(potential: ValuePotential) -> dict[str, Any]:
     """Three horizontal bars on a 1-to-5 scale, with the number behind each, where the figures
     come from (experts or the editors' estimate) and, for experts, their spread as a whisker.
-
-    Accepts a stored result's dict too: snapshots from before the expert panel lack `source`,
-    `spread` and `expert_assessments`, and are read as they were then.
-    """
-    data = potential if isinstance(potential, dict) else potential.as_dict()
-    editorial = bool(data.get("editorial_estimate", False))
-    source = data.get("source") or ("editorial" if editorial else "experts")
-    spread = data.get("spread") or {}
+    Stored results pass theirs too (matching.schemas loads older ones with the defaults)."""
+    spread = potential.spread or {}
     bars = []
     for row, (key, label) in enumerate(DIMENSION_LABELS.items()):
-        value = data.get(key)
+        value = getattr(potential, key)
         low, high = spread.get(key) or (None, None)
         width = _x(value or 0)
         bars.append(
@@ -68,10 +62,10 @@ def value_chart(potential: ValuePotential | dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "bars": bars,
-        "assessments": data.get("assessments", 0),
-        "editorial": source == "editorial",
-        "source": source,
-        "expert_assessments": data.get("expert_assessments", 0),
+        "assessments": potential.assessments,
+        "editorial": potential.editorial_estimate,
+        "source": potential.source,
+        "expert_assessments": potential.expert_assessments,
         "needed": ValuePotential.EXPERTS_NEEDED,
         "spread_text": spread_text,
         "summary": summary,
