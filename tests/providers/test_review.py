@@ -89,3 +89,13 @@ def test_the_review_status_cannot_be_edited_around_the_actions(admin_client, pen
     response = admin_client.get(f"{CHANGELIST}{pending.pk}/change/")
 
     assert 'name="approval_status"' not in response.content.decode()
+
+
+def test_the_provider_list_is_searchable(admin_client):
+    make_provider(name="Belegblick GmbH")
+    make_provider(name="Other AG")
+
+    page = admin_client.get(CHANGELIST, {"q": "beleg"}).content.decode()
+
+    assert "Belegblick GmbH" in page
+    assert "Other AG" not in page

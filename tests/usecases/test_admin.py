@@ -15,9 +15,7 @@ def use_case():
     return use_case
 
 
-@pytest.mark.parametrize(
-    "model", ["cluster", "usecase", "expertassessment", "problemstatement", "provider"]
-)
+@pytest.mark.parametrize("model", ["cluster", "usecase", "expertassessment", "problemstatement"])
 def test_every_catalog_model_has_a_searchable_admin_list(admin_client, use_case, model):
     response = admin_client.get(f"/admin/usecases/{model}/?q=use")
     assert response.status_code == 200
