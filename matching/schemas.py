@@ -96,10 +96,12 @@ def load_results(stored: list[dict[str, Any]]) -> list[RankedUseCase]:
 
 
 def dump_groups(groups: list[ProblemResults]) -> list[dict[str, Any]]:
+    """Problems with their results as a submission stores them (the API's JSON)."""
     return _GROUPS.dump_python(groups, mode="json")
 
 
 def load_groups(stored: list[dict[str, Any]]) -> list[ProblemResults]:
+    """Stored problems with their results, typed; older stored shapes included."""
     return _GROUPS.validate_python(stored)
 
 
