@@ -15,18 +15,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    TypeAdapter,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from usecases.models import ValuePotential
-from usecases.schemas import ClusterRef, ValuePotentialOut
+from usecases.schemas import ValuePotentialOut
 
 # The start page's refinements a use case can fit (the API has none, so its `fits` are empty).
 Refinement = Literal["industry", "business_function"]
 
-# The catalog's own value potential, so `for_goal` is the one way to read a goal's value; it is
-# written out as the use case endpoints write it.
+
+class _DocumentedAsValuePotentialOut:
+    """The API schema of the use case endpoints' value potential, for a field written out by
+    `ValuePotential.as_dict` (the same keys; no validation on the way out, a match is hot)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(ValuePotentialOut.__pydantic_core_schema__)
+
+
+# The catalog's own value potential, so `for_goal` is the one way to read a goal's value.
 StoredValuePotential = Annotated[
-    ValuePotential, PlainSerializer(ValuePotentialOut.of, return_type=ValuePotentialOut)
+    ValuePotential, PlainSerializer(ValuePotential.as_dict), _DocumentedAsValuePotentialOut()
 ]
 
 
@@ -35,13 +54,18 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
+class ResultCluster(_Frozen):
+    slug: str
+    name: str
+
+
 class ResultUseCase(_Frozen):
     """The use case of a result, in the language of the description."""
 
     slug: str
     title: str
     summary: str
-    cluster: ClusterRef
+    cluster: ResultCluster
 
 
 class ResultProvider(_Frozen):
@@ -96,10 +120,12 @@ def load_results(stored: list[dict[str, Any]]) -> list[RankedUseCase]:
 
 
 def dump_groups(groups: list[ProblemResults]) -> list[dict[str, Any]]:
+    """Problems with their results as a submission stores them (the API's JSON)."""
     return _GROUPS.dump_python(groups, mode="json")
 
 
 def load_groups(stored: list[dict[str, Any]]) -> list[ProblemResults]:
+    """Stored problems with their results, typed; older stored shapes included."""
     return _GROUPS.validate_python(stored)
 
 

@@ -23,6 +23,7 @@ from matching.schemas import (
     ProblemResults,
     RankedUseCase,
     Refinement,
+    ResultCluster,
     ResultProvider,
     ResultUseCase,
     dump_groups,
@@ -33,7 +34,6 @@ from providers.models import Provider
 from providers.services import record_appearances
 from usecases import vocabularies
 from usecases.models import UseCase, ValuePotential
-from usecases.schemas import ClusterRef
 
 logger = logging.getLogger(__name__)
 
@@ -650,7 +650,7 @@ def _result(
             slug=use_case.slug,
             title=use_case.title,
             summary=use_case.summary,
-            cluster=ClusterRef(slug=use_case.cluster.slug, name=use_case.cluster.name),
+            cluster=ResultCluster(slug=use_case.cluster.slug, name=use_case.cluster.name),
         ),
         value_potential=listed.potential,
         matched_on=_matched_on(candidate, texts),

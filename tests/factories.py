@@ -8,10 +8,9 @@ import itertools
 from django.contrib.auth.models import User
 
 from matching.models import Submission
-from matching.schemas import RankedUseCase, ResultUseCase, dump_results
+from matching.schemas import RankedUseCase, ResultCluster, ResultUseCase, dump_results
 from providers.models import Provider, ProviderMembership
 from usecases.models import Cluster, Expert, ExpertAssessment, ProblemStatement, UseCase
-from usecases.schemas import ClusterRef
 
 PASSWORD = "a-long-test-passphrase-42"
 
@@ -122,7 +121,7 @@ def stored_result(use_case: UseCase, rank: int = 1, relevance: float = 0.8) -> d
             slug=use_case.slug,
             title=use_case.title,
             summary=use_case.summary,
-            cluster=ClusterRef(slug=use_case.cluster.slug, name=use_case.cluster.name),
+            cluster=ResultCluster(slug=use_case.cluster.slug, name=use_case.cluster.name),
         ),
         value_potential=use_case.value_potential,
         matched_on=[],

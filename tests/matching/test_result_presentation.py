@@ -11,11 +11,10 @@ from django.utils import translation
 
 from matching.explain import Vocabulary, explain, mark
 from matching.presentation import Ordering, answer_summary, providers_by_fit, score_explanation
-from matching.schemas import ProblemResults, RankedUseCase, ResultUseCase
+from matching.schemas import ProblemResults, RankedUseCase, ResultCluster, ResultUseCase
 from matching.text import Decompounder, tokenize
 from tests.factories import make_provider
 from usecases.models import ValuePotential
-from usecases.schemas import ClusterRef
 
 CATALOG = {
     1: [
@@ -103,7 +102,7 @@ def result(
         relevance=relevance,
         score=relevance,
         use_case=ResultUseCase(
-            slug="t", title=title, summary="", cluster=ClusterRef(slug="c", name="C")
+            slug="t", title=title, summary="", cluster=ResultCluster(slug="c", name="C")
         ),
         value_potential=ValuePotential(overall, overall, overall, overall, 1, True),
         matched_on=[],

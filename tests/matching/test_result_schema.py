@@ -7,6 +7,7 @@ import pytest
 
 from matching.schemas import (
     RankedUseCase,
+    ResultCluster,
     ResultProvider,
     ResultUseCase,
     dump_results,
@@ -15,7 +16,6 @@ from matching.schemas import (
 )
 from matching.services import reorder
 from usecases.models import ValuePotential
-from usecases.schemas import ClusterRef
 
 EXPERTS = ValuePotential(
     4.0,
@@ -59,7 +59,7 @@ def ranked(slug: str, relevance: float, potential: ValuePotential, **fits: bool)
         relevance=relevance,
         score=relevance,
         use_case=ResultUseCase(
-            slug=slug, title=slug, summary="", cluster=ClusterRef(slug="c", name="C")
+            slug=slug, title=slug, summary="", cluster=ResultCluster(slug="c", name="C")
         ),
         value_potential=potential,
         matched_on=["a text"],
