@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -240,8 +241,8 @@ def stored_parts(models: dict[str, str]) -> dict[str, StoredPart]:
             .order_by("use_case_id", "kind", "position")
             .values_list("id", "use_case_id", "kind", "text", "dimensions", "vector")
         )
-        embedding_ids: list[int] = []
-        use_case_ids: list[int] = []
+        embedding_ids = array("q")
+        use_case_ids = array("q")
         kinds: list[str] = []
         texts: list[str] = []
         dimensions: set[int] = set()
@@ -276,7 +277,7 @@ def stored_parts(models: dict[str, str]) -> dict[str, StoredPart]:
         parts[language] = (
             model_name,
             vectors,
-            index_files.IndexRows(embedding_ids, use_case_ids, kinds, texts),
+            index_files.IndexRows.of(embedding_ids, use_case_ids, kinds, texts),
         )
     return parts
 
@@ -295,7 +296,7 @@ def rebuild_index() -> IndexBuild:
             raise index_files.IndexUnavailable(
                 "no vectors stored for the configured models; run `manage.py reembed --all`"
             )
-        use_case_ids = {i for part in parts.values() for i in part[2].use_case_ids}
+        use_case_ids = set().union(*(part[2].use_case_ids.tolist() for part in parts.values()))
         latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
         version = (latest or 0) + 1
         kind = index_files.write_index(version, parts)
@@ -305,7 +306,7 @@ def rebuild_index() -> IndexBuild:
                 {language: part[0] for language, part in parts.items()}
             ),
             index_type=kind,
-            vectors=sum(len(part[2].embedding_ids) for part in parts.values()),
+            vectors=sum(len(part[2]) for part in parts.values()),
             use_cases=len(use_case_ids),
             dimensions=max(part[1].shape[1] for part in parts.values()),
             duration_ms=int((time.monotonic() - started) * 1000),
