@@ -233,7 +233,7 @@ def match(request: MatchRequest) -> MatchResult:
     )
     ranked = rank(text, language)
     listed = published_catalog.entries()
-    listed_by_slug = {entry.use_case.slug: entry for entry in listed.values()}
+    listed_by_slug = published_catalog.by_slug()
     texts = ranked.texts
 
     def shown(candidates: list[ranking.Candidate], top_k: int) -> list[dict[str, Any]]:
@@ -550,7 +550,7 @@ class PublishedCatalog:
         # Tests set `background = False`: their transaction is invisible to another thread.
         self.background = background
         self._entries: dict[int, Listed] = {}
-        self._cluster_of: tuple[dict[int, Listed], dict[int, str]] | None = None
+        self._lookups: _Lookups | None = None
         self._loaded_at: float | None = None
         self._load_seconds = 0.0
         self._reloading = False
@@ -574,13 +574,25 @@ class PublishedCatalog:
         return self._entries
 
     def cluster_of(self) -> dict[int, str]:
-        """Use case id -> cluster slug of the published use cases (derived once per load)."""
+        """Use case id -> cluster slug of the published use cases."""
+        return self._lookups_now().cluster_of
+
+    def by_slug(self) -> dict[str, Listed]:
+        """The published use cases by slug."""
+        return self._lookups_now().by_slug
+
+    def _lookups_now(self) -> _Lookups:
+        # Derived once per load, not per match: at 10,000 use cases each costs milliseconds.
         entries = self.entries()
-        derived = self._cluster_of
-        if derived is None or derived[0] is not entries:
-            derived = (entries, {pk: entry.use_case.cluster.slug for pk, entry in entries.items()})
-            self._cluster_of = derived
-        return derived[1]
+        lookups = self._lookups
+        if lookups is None or lookups.entries is not entries:
+            lookups = _Lookups(
+                entries,
+                {pk: entry.use_case.cluster.slug for pk, entry in entries.items()},
+                {entry.use_case.slug: entry for entry in entries.values()},
+            )
+            self._lookups = lookups
+        return lookups
 
     def reset(self) -> None:
         with self._lock:
@@ -613,6 +625,13 @@ class PublishedCatalog:
         finally:
             self._reloading = False
             connections.close_all()  # this thread's connections only
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    entries: dict[int, Listed]  # what they were derived from
+    cluster_of: dict[int, str]
+    by_slug: dict[str, Listed]
 
 
 published_catalog = PublishedCatalog()

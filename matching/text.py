@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
 
@@ -123,6 +123,30 @@ def tokenize(text: str, language: str, decompounder: Decompounder | None = None)
     return _stemmer(language).stemWords(words)
 
 
+def tokenize_all(
+    texts: Iterable[str], language: str, decompounder: Decompounder | None = None
+) -> Iterator[list[str]]:
+    """`tokenize` of each text, with each distinct word stemmed (and split) only once: the
+    texts of a large catalog repeat a few thousand words millions of times."""
+    stopwords = STOPWORDS.get(language, STOPWORDS["en"])
+    stemmer = _stemmer(language)
+    terms_of: dict[str, tuple[str, ...]] = {}
+    for text in texts:
+        terms: list[str] = []
+        for word in WORD.findall(text):
+            known = terms_of.get(word)
+            if known is None:
+                lowered = word.lower()
+                if lowered in stopwords:
+                    known = ()
+                else:
+                    parts = decompounder.parts(lowered) if decompounder is not None else ()
+                    known = tuple(stemmer.stemWords([lowered, *parts]))
+                terms_of[word] = known
+            terms.extend(known)
+        yield terms
+
+
 class Decompounder:
     """Splits German compounds into the parts that the catalog itself uses as words.
 
@@ -135,13 +159,13 @@ class Decompounder:
     MIN_PART = 4
     LINKS = ("s", "es", "n", "en", "e")
 
-    def __init__(self, texts: list[str], language: str) -> None:
+    def __init__(self, texts: Iterable[str], language: str) -> None:
         stopwords = STOPWORDS.get(language, STOPWORDS["en"])
+        written: set[str] = set()  # each spelling once, before lower-casing: a large catalog
+        for text in texts:  # repeats its words many times
+            written.update(WORD.findall(text))
         words = {
-            w
-            for text in texts
-            for w in (m.lower() for m in WORD.findall(text))
-            if len(w) >= self.MIN_PART and w not in stopwords
+            w for w in map(str.lower, written) if len(w) >= self.MIN_PART and w not in stopwords
         }
         self._stemmer = _stemmer(language)
         self._stopwords = stopwords
@@ -265,8 +289,8 @@ class BM25:
         self._k1, self._b = k1, b
         self._terms = terms
         self._vocabulary = vocabulary
-        self._document_terms = term_ids
-        self._document_counts = counts
+        self._document_terms = _narrow(term_ids, len(terms))
+        self._document_counts = _narrow(counts, int(counts.max(initial=0)) + 1)
         self._document_offsets = _offsets(documents, size)
         lengths = np.bincount(documents, weights=counts, minlength=size).astype(np.float32)
         average_length = float(lengths.mean()) if self.size else 1.0
@@ -275,7 +299,7 @@ class BM25:
         frequency = np.bincount(term_ids, minlength=len(terms))
         self._document_frequency = frequency.astype(np.int32)
         self._term_offsets = _offsets(term_ids[order], len(terms))
-        self._term_documents = documents[order]
+        self._term_documents = _narrow(documents[order], size)
         # math.log per distinct frequency, as float32 like the scalar it multiplies.
         distinct, which = np.unique(frequency, return_inverse=True)
         idf = np.array(
@@ -348,6 +372,11 @@ class BM25:
             self._b,
         )
         return copy
+
+
+def _narrow(values: np.ndarray, limit: int) -> np.ndarray:
+    """Non-negative integers below `limit` in 2 bytes each when they fit, else 4."""
+    return values.astype(np.uint16 if limit <= 1 << 16 else np.int32)
 
 
 def _offsets(sorted_ids: np.ndarray, count: int) -> np.ndarray:
