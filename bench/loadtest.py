@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import environment  # noqa: F401  (first: it sets the numeric libraries' threads)
 import numpy as np
 from run import QUERIES, gunicorn, set_up, step, timed_ms
 

@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import environment  # noqa: F401  (first: it sets the numeric libraries' threads)
 import numpy as np
 import scale
 

@@ -30,6 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import environment  # noqa: F401  (first: it sets the numeric libraries' threads)
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent

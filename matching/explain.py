@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.text import WORD, Decompounder, split_sentences, tokenize
@@ -52,34 +54,82 @@ class Vocabulary:
     each use case (by id), and in how many use cases each term occurs."""
 
     language: str
-    terms_of: dict[int, frozenset[str]]
-    statements_of: dict[int, list[str]]
-    use_cases_with: Counter[str]
+    terms_of: Mapping[int, frozenset[str]]
+    statements_of: Mapping[int, list[str]]
+    use_cases_with: Mapping[str, int]
     decompounder: Decompounder | None
 
     def is_telling(self, term: str) -> bool:
-        return self.use_cases_with[term] <= max(1, len(self.terms_of) * COMMON_TERM_SHARE)
+        return self.use_cases_with.get(term, 0) <= max(1, len(self.terms_of) * COMMON_TERM_SHARE)
 
     def stems(self, word: str) -> set[str]:
         """The terms a single word of a description stands for (none for a stopword)."""
         return set(tokenize(word, self.language, self.decompounder))
 
 
+class _IndexView:
+    """Use case id -> something read from the served index when asked, for the few results
+    shown: dicts of every use case's terms and statements would hold ~100 MB more per process
+    at 10,000 use cases."""
+
+    def __init__(self, part: LanguageIndex) -> None:
+        self._part = part
+
+    def _position(self, use_case_id: int) -> int:
+        ids = self._part.use_case_ids
+        position = int(np.searchsorted(ids, use_case_id))
+        if position == len(ids) or ids[position] != use_case_id:
+            raise KeyError(use_case_id)
+        return position
+
+    def __len__(self) -> int:
+        return len(self._part.use_case_ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._part.use_case_ids.tolist())
+
+
+class _IndexTerms(_IndexView, Mapping[int, frozenset[str]]):
+    def __getitem__(self, use_case_id: int) -> frozenset[str]:
+        return self._part.lexical.terms_of(self._position(use_case_id))
+
+
+class _IndexStatements(_IndexView, Mapping[int, list[str]]):
+    def __getitem__(self, use_case_id: int) -> list[str]:
+        rows = self._part.rows
+        return [
+            rows.texts[row]
+            for row in self._part.rows_of(self._position(use_case_id)).tolist()
+            if rows.kinds[row] == PROBLEM_STATEMENT
+        ]
+
+
+class _UseCasesWith(Mapping[str, int]):
+    """Term -> in how many use cases of the served index it occurs."""
+
+    def __init__(self, part: LanguageIndex) -> None:
+        self._lexical = part.lexical
+
+    def __getitem__(self, term: str) -> int:
+        return self._lexical.document_frequency(term)
+
+    def __len__(self) -> int:
+        return len(self._lexical.vocabulary)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lexical.vocabulary)
+
+
 @lru_cache(maxsize=4)
 def _from_index(part: LanguageIndex) -> Vocabulary:
     # One per served index part (compared by identity); a new index version builds a new one.
-    terms_of = {
-        int(use_case_id): frozenset(document)
-        for use_case_id, document in zip(part.use_case_ids, part.documents, strict=True)
-    }
-    statements_of: dict[int, list[str]] = {}
-    for use_case_id, kind, text in zip(
-        part.rows.use_case_ids, part.rows.kinds, part.rows.texts, strict=True
-    ):
-        if kind == PROBLEM_STATEMENT:
-            statements_of.setdefault(int(use_case_id), []).append(text)
-    counts: Counter[str] = Counter(term for terms in terms_of.values() for term in terms)
-    return Vocabulary(part.language, terms_of, statements_of, counts, part.decompounder)
+    return Vocabulary(
+        part.language,
+        _IndexTerms(part),
+        _IndexStatements(part),
+        _UseCasesWith(part),
+        part.decompounder,
+    )
 
 
 def vocabulary(language: str, fallback_texts: dict[int, list[tuple[str, str]]]) -> Vocabulary:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,36 +219,43 @@ def mark_failed(use_case_ids: Iterable[int], error: str) -> None:
     )
 
 
-StoredPart = tuple[str, np.ndarray, index_files.IndexRows]  # (model name, vectors, rows)
+StoredPart = index_files.StoredPart
 
 
-def stored_parts(models: dict[str, str]) -> dict[str, StoredPart]:
+def stored_parts(
+    models: dict[str, str], *, unchanged: Callable[[str, np.ndarray], bool] | None = None
+) -> Iterator[tuple[str, StoredPart | None]]:
     """Per language, (model, vectors, rows) of the published use cases' texts embedded by the
     given model, in a stable order: what an index version is built from, by a worker writing
     files as well as by a web process building its in-memory index.
 
-    Vectors are read in chunks (server-side cursor on PostgreSQL), so the peak stays near the
-    size of the result instead of twice it. Languages without vectors are left out.
+    One language at a time, so that only one language's vectors are in memory at once (300 MB
+    of them at 10,000 use cases); a caller drops each part before asking for the next. Vectors
+    are read in chunks (server-side cursor on PostgreSQL), so the peak stays near the size of
+    the result instead of twice it. Languages without vectors are left out. When
+    `unchanged(language, embedding_ids)` says a language's rows are held already, it comes as
+    None, after one query for the ids instead of all texts and vectors.
     """
-    parts = {}
     for language, model_name in models.items():
-        rows = (
-            TextEmbedding.objects.filter(
-                language=language,
-                model_name=model_name,
-                use_case__status=UseCase.Status.PUBLISHED,
-            )
-            .order_by("use_case_id", "kind", "position")
-            .values_list("id", "use_case_id", "kind", "text", "dimensions", "vector")
-        )
-        embedding_ids: list[int] = []
-        use_case_ids: list[int] = []
+        stored = TextEmbedding.objects.filter(
+            language=language,
+            model_name=model_name,
+            use_case__status=UseCase.Status.PUBLISHED,
+        ).order_by("use_case_id", "kind", "position")
+        if unchanged is not None:
+            ids = np.fromiter(stored.values_list("id", flat=True).iterator(), dtype=np.int64)
+            if ids.size and unchanged(language, ids):
+                yield language, None
+                continue
+        values = stored.values_list("id", "use_case_id", "kind", "text", "dimensions", "vector")
+        embedding_ids = array("q")
+        use_case_ids = array("q")
         kinds: list[str] = []
         texts: list[str] = []
         dimensions: set[int] = set()
         chunks: list[np.ndarray] = []
         pending: list[bytes] = []
-        for embedding_id, use_case_id, kind, text, size, vector in rows.iterator(
+        for embedding_id, use_case_id, kind, text, size, vector in values.iterator(
             chunk_size=VECTOR_CHUNK
         ):
             data = bytes(vector)
@@ -273,12 +281,11 @@ def stored_parts(models: dict[str, str]) -> dict[str, StoredPart]:
         chunks.append(np.frombuffer(b"".join(pending), dtype=np.float32))
         vectors = np.concatenate(chunks).reshape(len(embedding_ids), dimensions.pop())
         del chunks, pending
-        parts[language] = (
-            model_name,
-            vectors,
-            index_files.IndexRows(embedding_ids, use_case_ids, kinds, texts),
-        )
-    return parts
+        rows = index_files.IndexRows.of(embedding_ids, use_case_ids, kinds, texts)
+        part = (model_name, vectors, rows)
+        del vectors, rows, embedding_ids, use_case_ids, kinds, texts
+        yield language, part
+        del part
 
 
 def configured_models() -> dict[str, str]:
@@ -290,24 +297,36 @@ def rebuild_index() -> IndexBuild:
     this machine's cache directory and record it; web processes everywhere then load it."""
     with index_files.build_lock():
         started = time.monotonic()
-        parts = stored_parts(configured_models())
-        if not parts:
-            raise index_files.IndexUnavailable(
-                "no vectors stored for the configured models; run `manage.py reembed --all`"
-            )
-        use_case_ids = {i for part in parts.values() for i in part[2].use_case_ids}
+        models: dict[str, str] = {}
+        use_case_ids: set[int] = set()
+        vectors = dimensions = 0
+
+        def counted() -> Iterator[tuple[str, StoredPart]]:
+            nonlocal vectors, dimensions
+            for language, part in stored_parts(configured_models()):
+                assert part is not None  # only `unchanged` asks for None
+                models[language] = part[0]
+                use_case_ids.update(part[2].use_case_ids.tolist())
+                vectors += len(part[2])
+                dimensions = max(dimensions, part[1].shape[1])
+                yield language, part
+                del part  # before the next language is read
+
         latest = IndexBuild.objects.order_by("-version").values_list("version", flat=True).first()
         version = (latest or 0) + 1
-        kind = index_files.write_index(version, parts)
+        try:
+            kind = index_files.write_index(version, counted())
+        except index_files.NothingToIndex:
+            raise index_files.IndexUnavailable(
+                "no vectors stored for the configured models; run `manage.py reembed --all`"
+            ) from None
         build = IndexBuild.objects.create(
             version=version,
-            model_name=IndexBuild.describe_models(
-                {language: part[0] for language, part in parts.items()}
-            ),
+            model_name=IndexBuild.describe_models(models),
             index_type=kind,
-            vectors=sum(len(part[2].embedding_ids) for part in parts.values()),
+            vectors=vectors,
             use_cases=len(use_case_ids),
-            dimensions=max(part[1].shape[1] for part in parts.values()),
+            dimensions=dimensions,
             duration_ms=int((time.monotonic() - started) * 1000),
         )
     logger.info("built %s", build)

@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -45,6 +46,11 @@ KNOWN_TERMS_MIN_SHARE = 0.6
 MAX_TOP_K = 50
 MATCHED_ON_PER_RESULT = 2
 DENSE_CANDIDATES = 1000
+# Use cases kept per ranking, most relevant first: more than results, groups and the ordering
+# by value ever read (MAX_TOP_K * 4), so a catalog of 10,000 use cases costs no object per use
+# case and answer; every use case is still scored. A preview keeps all, to say where its draft
+# ranks.
+KEPT_CANDIDATES = 500
 # Several problems in one description: neither problem's best use case may be among the other's
 # first GROUP_DISTINCT_RANKS (the relevance each part needs is calibrated per model).
 GROUP_DISTINCT_RANKS = 8
@@ -128,7 +134,8 @@ class ProblemGroup:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Every indexed use case for one description, most relevant first."""
+    """The most relevant indexed use cases for one description (KEPT_CANDIDATES of them, every
+    one for a preview), most relevant first."""
 
     language: str
     model_name: str
@@ -138,7 +145,7 @@ class Ranking:
     low_confidence: bool
     # The served texts of the snapshot that ranked, which the candidates' evidence rows index:
     # a newer version swapped in meanwhile has other rows.
-    texts: list[str] = field(repr=False, default_factory=list)
+    texts: Sequence[str] = field(repr=False, default_factory=list)
 
 
 def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
@@ -171,8 +178,13 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
     else:
         vectors = encoder.encode_queries([text, *parts])
     terms = [part.tokenize(piece) for piece in inputs]
+    lexical = part.lexical
+    if draft is not None:
+        lexical = lexical.with_document(
+            _draft_slot(part, draft), [t for own in draft.texts for t in part.tokenize(own)]
+        )
     scored = [
-        _score(part, vector, piece_terms, encoder.spec.similarity_range, draft)
+        _score(part, vector, piece_terms, encoder.spec.similarity_range, draft, lexical)
         for vector, piece_terms in zip(vectors, terms, strict=True)
     ]
     use_case_ids = scored[0].use_case_ids
@@ -182,7 +194,8 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
     )
     merged = np.max([relevances[0], *(g.relevance for g in groups)], axis=0)
     hits = _hits_by_use_case(scored[0])
-    candidates = _candidates(use_case_ids, merged, hits)
+    kept = len(use_case_ids) if draft is not None else KEPT_CANDIDATES
+    candidates = _candidates(use_case_ids, merged, hits, kept)
     best = candidates[0].relevance if candidates else 0.0
     spec = encoder.spec
     low_confidence = (
@@ -198,7 +211,9 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
         model_name=part.model_name,
         index_version=snapshot.version,
         candidates=candidates,
-        groups=[ProblemGroup(g.text, _candidates(use_case_ids, g.relevance, hits)) for g in groups],
+        groups=[
+            ProblemGroup(g.text, _candidates(use_case_ids, g.relevance, hits, kept)) for g in groups
+        ],
         low_confidence=low_confidence,
         texts=part.rows.texts,
     )
@@ -219,7 +234,7 @@ def match(request: MatchRequest) -> MatchResult:
     )
     ranked = rank(text, language)
     listed = published_catalog.entries()
-    listed_by_slug = {entry.use_case.slug: entry for entry in listed.values()}
+    listed_by_slug = published_catalog.by_slug()
     texts = ranked.texts
 
     def shown(candidates: list[ranking.Candidate], top_k: int) -> list[RankedUseCase]:
@@ -285,45 +300,45 @@ def delete_expired_submissions() -> int:
     return count
 
 
+def _draft_slot(part: LanguageIndex, draft: Draft) -> int:
+    """The draft's position among the index's use cases; one past the last for a new one."""
+    own = np.flatnonzero(part.use_case_ids == draft.use_case_id)
+    return int(own[0]) if own.size else len(part.use_case_ids)
+
+
 def _score(
     part: LanguageIndex,
     vector: np.ndarray,
     terms: list[str],
     similarity_range: tuple[float, float],
     draft: Draft | None,
+    lexical_index: BM25,
 ) -> ranking.Evidence:
     """Per use case of the index: centroid similarity, best text similarity, and BM25 for the
-    text's `terms` (as `part.tokenize` gives them)."""
+    text's `terms` (as `part.tokenize` gives them; `lexical_index` holds the draft's document
+    in its slot when there is a draft)."""
     similarities, rows = part.search(vector[np.newaxis, :], DENSE_CANDIDATES)
     found = rows[0] >= 0  # FAISS pads with -1 when it finds fewer than asked
     rows, similarities = rows[0][found], similarities[0][found]
     use_case_ids = part.use_case_ids
     centroids = part.centroids
-    documents = part.documents
     positions = part.use_case_of_row[rows]
     if draft is not None:
         # Rank the draft's current texts in place of the served ones (or as a new use case).
-        own = np.flatnonzero(use_case_ids == draft.use_case_id)
-        if own.size:
-            keep = positions != own[0]
+        slot = _draft_slot(part, draft)
+        if slot < len(use_case_ids):
+            keep = positions != slot
             rows, similarities, positions = rows[keep], similarities[keep], positions[keep]
-            slot = int(own[0])
         else:
-            slot = len(use_case_ids)
             use_case_ids = np.append(use_case_ids, draft.use_case_id)
             centroids = np.vstack([centroids, np.zeros((1, centroids.shape[1]), np.float32)])
-            documents = [*documents, []]
         centre = draft.vectors.mean(axis=0)
         centroids = centroids.copy()
         centroids[slot] = centre / max(float(np.linalg.norm(centre)), 1e-12)
-        documents = [*documents]
-        documents[slot] = [t for own_text in draft.texts for t in part.tokenize(own_text)]
         positions = np.append(positions, np.full(len(draft.texts), slot))
         rows = np.append(rows, np.full(len(draft.texts), -1))
         similarities = np.append(similarities, draft.vectors @ vector)
-        lexical = BM25(documents).scores(terms)
-    else:
-        lexical = part.lexical.scores(terms)
+    lexical = lexical_index.scores(terms)
     floor = float(similarities.min()) if similarities.size else 0.0
     best_text = np.full(len(use_case_ids), floor, dtype=np.float32)
     np.maximum.at(best_text, positions, similarities)
@@ -349,9 +364,10 @@ def _hits_by_use_case(evidence: ranking.Evidence) -> dict[int, list[int]]:
 
 
 def _candidates(
-    use_case_ids: np.ndarray, relevance: np.ndarray, hits: dict[int, list[int]]
+    use_case_ids: np.ndarray, relevance: np.ndarray, hits: dict[int, list[int]], kept: int
 ) -> list[ranking.Candidate]:
-    order = np.lexsort((use_case_ids, -relevance))
+    """The `kept` most relevant use cases, ties by id."""
+    order = np.lexsort((use_case_ids, -relevance))[:kept]
     return [
         ranking.Candidate(
             int(use_case_ids[i]),
@@ -532,40 +548,54 @@ class PublishedCatalog:
     def __init__(self, *, background: bool = True) -> None:
         # Tests set `background = False`: their transaction is invisible to another thread.
         self.background = background
-        # The entries and each one's cluster slug, replaced together in one assignment.
-        self._held: tuple[dict[int, Listed], dict[int, str]] = ({}, {})
+        self._entries: dict[int, Listed] = {}
+        self._lookups: _Lookups | None = None
         self._loaded_at: float | None = None
         self._load_seconds = 0.0
         self._reloading = False
         self._lock = threading.Lock()
 
     def entries(self) -> dict[int, Listed]:
-        return self._current()[0]
-
-    def cluster_of(self) -> dict[int, str]:
-        """Use case id -> cluster slug of the published use cases (built once per load)."""
-        return self._current()[1]
-
-    def reset(self) -> None:
-        with self._lock:
-            self._held, self._loaded_at, self._load_seconds = ({}, {}), None, 0.0
-
-    def _current(self) -> tuple[dict[int, Listed], dict[int, str]]:
         loaded_at = self._loaded_at
         if loaded_at is not None and not self._due(loaded_at):
-            return self._held
+            return self._entries
         if loaded_at is None or not self.background:
             with self._lock:
                 if self._loaded_at is None or self._due(self._loaded_at):
                     self._load()
-                return self._held
+                return self._entries
         with self._lock:
             if not self._reloading:
                 self._reloading = True
                 threading.Thread(
                     target=self._reload_in_background, name="catalog-loader", daemon=True
                 ).start()
-        return self._held
+        return self._entries
+
+    def cluster_of(self) -> dict[int, str]:
+        """Use case id -> cluster slug of the published use cases."""
+        return self._lookups_now().cluster_of
+
+    def by_slug(self) -> dict[str, Listed]:
+        """The published use cases by slug."""
+        return self._lookups_now().by_slug
+
+    def _lookups_now(self) -> _Lookups:
+        # Derived once per load, not per match: at 10,000 use cases each costs milliseconds.
+        entries = self.entries()
+        lookups = self._lookups
+        if lookups is None or lookups.entries is not entries:
+            lookups = _Lookups(
+                entries,
+                {pk: entry.use_case.cluster.slug for pk, entry in entries.items()},
+                {entry.use_case.slug: entry for entry in entries.values()},
+            )
+            self._lookups = lookups
+        return lookups
+
+    def reset(self) -> None:
+        with self._lock:
+            self._entries, self._loaded_at, self._load_seconds = {}, None, 0.0
 
     def _due(self, loaded_at: float) -> bool:
         interval = settings.INDEX_VERSION_CHECK_SECONDS
@@ -577,9 +607,8 @@ class PublishedCatalog:
         started = time.monotonic()
         use_cases = list(UseCase.objects.for_display())
         offers = Provider.objects.offering(use_cases)
-        entries = {u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases}
-        # One assignment: a request holding the previous pair keeps a consistent catalog.
-        self._held = (entries, {pk: entry.use_case.cluster.slug for pk, entry in entries.items()})
+        # One assignment: a request holding the previous dict keeps a consistent catalog.
+        self._entries = {u.pk: Listed(u, u.value_potential, tuple(offers[u.pk])) for u in use_cases}
         self._loaded_at = time.monotonic()
         self._load_seconds = self._loaded_at - started
 
@@ -595,6 +624,13 @@ class PublishedCatalog:
         finally:
             self._reloading = False
             connections.close_all()  # this thread's connections only
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    entries: dict[int, Listed]  # what they were derived from
+    cluster_of: dict[int, str]
+    by_slug: dict[str, Listed]
 
 
 published_catalog = PublishedCatalog()
@@ -628,7 +664,7 @@ def reorder(results: list[RankedUseCase], goal: str, value_weight: float) -> lis
     ]
 
 
-def _matched_on(candidate: ranking.Candidate, texts: list[str]) -> list[str]:
+def _matched_on(candidate: ranking.Candidate, texts: Sequence[str]) -> list[str]:
     """The use case's catalog texts closest to the query, best first."""
     return [texts[row] for row in candidate.evidence]
 
@@ -637,7 +673,7 @@ def _result(
     rank: int,
     candidate: ranking.Candidate,
     listed: Listed,
-    texts: list[str],
+    texts: Sequence[str],
     fits: dict[int, dict[Refinement, bool]],
     company_size: str,
 ) -> RankedUseCase:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from array import array
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
 
@@ -122,6 +123,30 @@ def tokenize(text: str, language: str, decompounder: Decompounder | None = None)
     return _stemmer(language).stemWords(words)
 
 
+def tokenize_all(
+    texts: Iterable[str], language: str, decompounder: Decompounder | None = None
+) -> Iterator[list[str]]:
+    """`tokenize` of each text, with each distinct word stemmed (and split) only once: the
+    texts of a large catalog repeat a few thousand words millions of times."""
+    stopwords = STOPWORDS.get(language, STOPWORDS["en"])
+    stemmer = _stemmer(language)
+    terms_of: dict[str, tuple[str, ...]] = {}
+    for text in texts:
+        terms: list[str] = []
+        for word in WORD.findall(text):
+            known = terms_of.get(word)
+            if known is None:
+                lowered = word.lower()
+                if lowered in stopwords:
+                    known = ()
+                else:
+                    parts = decompounder.parts(lowered) if decompounder is not None else ()
+                    known = tuple(stemmer.stemWords([lowered, *parts]))
+                terms_of[word] = known
+            terms.extend(known)
+        yield terms
+
+
 class Decompounder:
     """Splits German compounds into the parts that the catalog itself uses as words.
 
@@ -134,13 +159,13 @@ class Decompounder:
     MIN_PART = 4
     LINKS = ("s", "es", "n", "en", "e")
 
-    def __init__(self, texts: list[str], language: str) -> None:
+    def __init__(self, texts: Iterable[str], language: str) -> None:
         stopwords = STOPWORDS.get(language, STOPWORDS["en"])
+        written: set[str] = set()  # each spelling once, before lower-casing: a large catalog
+        for text in texts:  # repeats its words many times
+            written.update(WORD.findall(text))
         words = {
-            w
-            for text in texts
-            for w in (m.lower() for m in WORD.findall(text))
-            if len(w) >= self.MIN_PART and w not in stopwords
+            w for w in map(str.lower, written) if len(w) >= self.MIN_PART and w not in stopwords
         }
         self._stemmer = _stemmer(language)
         self._stopwords = stopwords
@@ -186,35 +211,176 @@ class BM25:
     """Okapi BM25 over a fixed list of documents, each tokenised in its own language.
 
     A term's contribution to a document does not depend on the query, so it is computed once
-    here; scoring a query is then one vector addition per query term.
+    here; scoring a query is then one vector addition per query term. Held as flat arrays
+    rather than a dict of per-term objects, which a catalog of 10,000 use cases (millions of
+    term occurrences) would fill with hundreds of megabytes of Python objects: a term-major
+    table (per term, its documents and contributions) for scoring, and a document-major one
+    (per document, its distinct terms and their counts) for explaining a result and for a
+    variant with one document replaced.
     """
 
-    def __init__(self, documents: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
-        self.size = len(documents)
-        lengths = np.array([len(doc) for doc in documents], dtype=np.float32)
+    def __init__(self, documents: Iterable[list[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
+        documents = list(documents)
+        self._build(documents, np.arange(len(documents), dtype=np.int32), len(documents), k1, b)
+
+    @classmethod
+    def grouped(
+        cls,
+        texts: Iterable[list[str]],
+        document_of_text: np.ndarray,
+        size: int,
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> BM25:
+        """One document per group of texts: the terms of text i belong to document
+        `document_of_text[i]`, without a list of terms per document ever being built."""
+        index = cls.__new__(cls)
+        index._build(texts, document_of_text, size, k1, b)
+        return index
+
+    def _build(
+        self,
+        texts: Iterable[list[str]],
+        document_of_text: np.ndarray,
+        size: int,
+        k1: float,
+        b: float,
+    ) -> None:
+        vocabulary: dict[str, int] = {}
+        add = vocabulary.setdefault
+        term_of_token = array("i")
+        text_lengths = array("q")
+        for terms in texts:
+            term_of_token.extend([add(term, len(vocabulary)) for term in terms])
+            text_lengths.append(len(terms))
+        document_of_token = np.repeat(
+            np.asarray(document_of_text, dtype=np.int64), np.frombuffer(text_lengths, np.int64)
+        )
+        term_ids = np.frombuffer(term_of_token, dtype=np.int32).astype(np.int64)
+        # Distinct (document, term) pairs with their counts, ordered by document, then term.
+        width = max(len(vocabulary), 1)
+        pairs, counts = np.unique(document_of_token * width + term_ids, return_counts=True)
+        self._set(
+            list(vocabulary),
+            vocabulary,
+            (pairs // width).astype(np.int32),
+            (pairs % width).astype(np.int32),
+            counts.astype(np.int32),
+            size,
+            k1,
+            b,
+        )
+
+    def _set(
+        self,
+        terms: list[str],
+        vocabulary: dict[str, int],
+        documents: np.ndarray,
+        term_ids: np.ndarray,
+        counts: np.ndarray,
+        size: int,
+        k1: float,
+        b: float,
+    ) -> None:
+        """Derive both tables from the (document, term, count) triples, ordered by document
+        then term."""
+        self.size = size
+        self._k1, self._b = k1, b
+        self._terms = terms
+        self._vocabulary = vocabulary
+        self._document_terms = _narrow(term_ids, len(terms))
+        self._document_counts = _narrow(counts, int(counts.max(initial=0)) + 1)
+        self._document_offsets = _offsets(documents, size)
+        lengths = np.bincount(documents, weights=counts, minlength=size).astype(np.float32)
         average_length = float(lengths.mean()) if self.size else 1.0
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for doc_id, doc in enumerate(documents):
-            for term, count in Counter(doc).items():
-                postings[term].append((doc_id, count))
-        self._weights: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, entries in postings.items():
-            doc_ids = np.array([doc_id for doc_id, _ in entries], dtype=np.int64)
-            counts = np.array([count for _, count in entries], dtype=np.float32)
-            idf = math.log(1 + (self.size - len(entries) + 0.5) / (len(entries) + 0.5))
-            norm = k1 * (1 - b + b * lengths[doc_ids] / average_length)
-            self._weights[term] = (doc_ids, idf * counts * (k1 + 1) / (counts + norm))
+        # Stable: each term's documents stay in ascending order.
+        order = np.argsort(term_ids, kind="stable")
+        frequency = np.bincount(term_ids, minlength=len(terms))
+        self._document_frequency = frequency.astype(np.int32)
+        self._term_offsets = _offsets(term_ids[order], len(terms))
+        self._term_documents = _narrow(documents[order], size)
+        # math.log per distinct frequency, as float32 like the scalar it multiplies.
+        distinct, which = np.unique(frequency, return_inverse=True)
+        idf = np.array(
+            [math.log(1 + (self.size - df + 0.5) / (df + 0.5)) for df in distinct.tolist()],
+            dtype=np.float32,
+        )[which]
+        term_counts = counts[order].astype(np.float32)
+        norm = k1 * (1 - b + b * lengths[self._term_documents] / average_length)
+        self._term_weights = (
+            idf[term_ids[order]] * term_counts * (k1 + 1) / (term_counts + norm)
+        ).astype(np.float32)
 
     def known_share(self, query: list[str]) -> float:
         """The share of the query's distinct terms that occur in any document (0 for none)."""
         terms = set(query)
-        return sum(term in self._weights for term in terms) / len(terms) if terms else 0.0
+        return sum(term in self._vocabulary for term in terms) / len(terms) if terms else 0.0
 
     def scores(self, query: list[str]) -> np.ndarray:
         """One score per document; 0 where it shares no term with the query."""
         totals = np.zeros(self.size, dtype=np.float32)
         for term in set(query):
-            if term in self._weights:
-                doc_ids, weights = self._weights[term]
-                totals[doc_ids] += weights  # a term lists each document once
+            term_id = self._vocabulary.get(term)
+            if term_id is not None:
+                start, end = self._term_offsets[term_id], self._term_offsets[term_id + 1]
+                # A term lists each document once.
+                totals[self._term_documents[start:end]] += self._term_weights[start:end]
         return totals
+
+    def terms_of(self, document: int) -> frozenset[str]:
+        """The distinct terms of one document."""
+        start, end = self._document_offsets[document], self._document_offsets[document + 1]
+        return frozenset(self._terms[i] for i in self._document_terms[start:end].tolist())
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Every term of the documents, by term id."""
+        return self._terms
+
+    def document_frequency(self, term: str) -> int:
+        """In how many documents `term` occurs."""
+        term_id = self._vocabulary.get(term)
+        return 0 if term_id is None else int(self._document_frequency[term_id])
+
+    def with_document(self, document: int, terms: list[str]) -> BM25:
+        """A copy in which document `document` has these terms instead (or, for `document ==
+        size`, a new last document with them): scores as BM25 over the changed documents."""
+        size = max(self.size, document + 1)
+        vocabulary = dict(self._vocabulary)
+        names = list(self._terms)
+        for term in terms:
+            if term not in vocabulary:
+                vocabulary[term] = len(names)
+                names.append(term)
+        documents = np.repeat(np.arange(self.size, dtype=np.int32), np.diff(self._document_offsets))
+        keep = documents != document
+        own, own_counts = np.unique([vocabulary[t] for t in terms], return_counts=True)
+        documents = np.concatenate([documents[keep], np.full(len(own), document, np.int32)])
+        term_ids = np.concatenate([self._document_terms[keep], own.astype(np.int32)])
+        counts = np.concatenate([self._document_counts[keep], own_counts.astype(np.int32)])
+        order = np.lexsort((term_ids, documents))
+        copy = BM25.__new__(BM25)
+        copy._set(
+            names,
+            vocabulary,
+            documents[order],
+            term_ids[order],
+            counts[order],
+            size,
+            self._k1,
+            self._b,
+        )
+        return copy
+
+
+def _narrow(values: np.ndarray, limit: int) -> np.ndarray:
+    """Non-negative integers below `limit` in 2 bytes each when they fit, else 4."""
+    return values.astype(np.uint16 if limit <= 1 << 16 else np.int32)
+
+
+def _offsets(sorted_ids: np.ndarray, count: int) -> np.ndarray:
+    """Where each id's run starts in `sorted_ids` (count + 1 offsets, CSR style)."""
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sorted_ids, minlength=count), out=offsets[1:])
+    return offsets
