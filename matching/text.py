@@ -205,11 +205,6 @@ class BM25:
             norm = k1 * (1 - b + b * lengths[doc_ids] / average_length)
             self._weights[term] = (doc_ids, idf * counts * (k1 + 1) / (counts + norm))
 
-    def known_share(self, query: list[str]) -> float:
-        """The share of the query's distinct terms that occur in any document (0 for none)."""
-        terms = set(query)
-        return sum(term in self._weights for term in terms) / len(terms) if terms else 0.0
-
     def scores(self, query: list[str]) -> np.ndarray:
         """One score per document; 0 where it shares no term with the query."""
         totals = np.zeros(self.size, dtype=np.float32)
