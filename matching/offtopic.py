@@ -32,7 +32,7 @@ import numpy as np
 import yaml
 from django.conf import settings
 
-from matching.encoders import ModelSpec, load_encoder
+from matching.encoders import ModelSpec, load_encoder, model_spec
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,9 @@ def example_vectors(model_name: str, language: str) -> np.ndarray:
     """The examples of `language` embedded by `model_name`, from this machine's cache file
     when one exists for exactly these texts and model, else encoded now (seconds) and cached."""
     texts = examples(language)
-    digest = hashlib.sha256("\n".join([model_name, language, *texts]).encode()).hexdigest()
+    # The prompt is part of what the model sees, so a changed one must not reuse old vectors.
+    prompt = model_spec(model_name).query_prompt
+    digest = hashlib.sha256("\n".join([model_name, prompt, language, *texts]).encode()).hexdigest()
     path = settings.INDEX_DIR / f"offtopic-{language}-{digest[:16]}.npy"
     try:
         vectors = np.load(path)

