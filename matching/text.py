@@ -312,11 +312,6 @@ class BM25:
             idf[term_ids[order]] * term_counts * (k1 + 1) / (term_counts + norm)
         ).astype(np.float32)
 
-    def known_share(self, query: list[str]) -> float:
-        """The share of the query's distinct terms that occur in any document (0 for none)."""
-        terms = set(query)
-        return sum(term in self._vocabulary for term in terms) / len(terms) if terms else 0.0
-
     def scores(self, query: list[str]) -> np.ndarray:
         """One score per document; 0 where it shares no term with the query."""
         totals = np.zeros(self.size, dtype=np.float32)

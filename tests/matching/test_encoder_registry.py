@@ -52,6 +52,8 @@ def test_every_model_states_its_calibration():
     for spec in MODELS.values():
         floor, ceiling = spec.similarity_range
         assert 0 <= floor < ceiling <= 1
-        assert 0 < spec.low_confidence_below <= spec.unfamiliar_below < 1
+        assert 0 < spec.low_confidence_below < 1
+        # A lead over the off-topic examples, small against the model's own similarity range.
+        assert 0 <= spec.catalog_lead_min < (ceiling - floor) / 2
         assert spec.low_confidence_below < spec.problem_min_relevance <= 1
         assert spec.max_characters > 0

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from matching.evaluation import evaluate
+from matching.evaluation import evaluate, summary
 
 
 class Command(BaseCommand):
@@ -20,8 +20,12 @@ class Command(BaseCommand):
         for file in files:
             if not file.is_file():
                 raise CommandError(f"{file} does not exist")
+        reports = []
         for file in files:
             report = evaluate(file)
+            reports.append(report)
             self.stdout.write(str(file))
             for line in report.lines():
                 self.stdout.write(line)
+        for line in summary(reports):
+            self.stdout.write(line)
