@@ -1,9 +1,20 @@
-"""App configurations for third-party apps whose names the German admin must show in German."""
+"""App configurations: the site itself, and third-party apps whose names the German admin must
+show in German."""
 
 from __future__ import annotations
 
 from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+class SiteConfig(AppConfig):
+    """The project package as an app, so that its system checks are registered."""
+
+    name = "config"
+
+    def ready(self) -> None:
+        from config import checks  # noqa: F401 (registers the checks)
 
 
 class AxesConfig(AxesAppConfig):
