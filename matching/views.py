@@ -23,7 +23,7 @@ from matching.presentation import Card, Ordering, answer_summary, result_cards
 from matching.services import MatchRequest, match, reorder
 from usecases import vocabularies
 
-RESULTS_SHOWN = 8
+RESULTS_SHOWN = 10
 
 
 def example_problems() -> list[str]:

@@ -40,7 +40,7 @@ def test_a_stored_query_redirects_to_its_own_page(client, stored):
     page = client.get(f"/results/{stored.pk}/").content.decode()
 
     assert stored.text in page
-    assert page.count('class="card"') == len(stored.results) == 8
+    assert page.count('class="card"') == len(stored.results) == 10
     assert "Initial estimate by the catalog editors" in page
 
 
@@ -105,7 +105,7 @@ def test_the_csv_download_lists_every_result_and_neutralises_formulas(client, ca
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["Your description", "'=HYPERLINK(1) our invoices are typed by hand"]
     assert rows[1][:4] == ["Rank", "Use case", "Cluster", "Relevance (%)"]
-    assert len(rows) == 2 + 8
+    assert len(rows) == 2 + 10
 
 
 def test_the_csv_download_names_the_companys_own_words_and_the_catalog_wording_apart(
