@@ -36,8 +36,7 @@ def operator_details_are_set(app_configs: Any = None, **kwargs: Any) -> list[Che
         if not operator.get(key, "").strip():
             messages.append(
                 Warning(
-                    f"OPERATOR_{key.upper()} is not set: the Impressum shows a placeholder "
-                    "for it.",
+                    f"OPERATOR_{key.upper()} is not set: the Impressum shows a placeholder for it.",
                     hint=f"Set OPERATOR_{key.upper()} in the environment (see .env.example).",
                     id=f"config.W00{number}",
                 )

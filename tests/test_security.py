@@ -37,9 +37,7 @@ PROBLEM = "We type every supplier invoice into our ERP system by hand."
 def deploy_check(environment: dict[str, str], fail_level: str = "WARNING"):
     """`manage.py check --deploy` in a fresh process, with none of this process's DJANGO_ or
     OPERATOR_ variables: only `environment`."""
-    inherited = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "OPERATOR_"))
-    }
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "OPERATOR_"))}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", fail_level],
         cwd=ROOT,
