@@ -34,22 +34,21 @@ def in_view(page, selector: str) -> bool:
 
 
 def focus_lands_on(page, selector: str, focused: str, javascript: bool) -> None:
-    """Focus is on the element, as the browser reports it. With JavaScript the page moves focus
-    itself; without, the new page asks the browser to, with `autofocus` on that element (and on
-    no other), and the browser's own reaction is what is checked. Chromium applies autofocus only
-    in the page that has the focus, so each page is brought to the front before it loads (see
-    `front_page`); ten runs of these tests on a busy machine all saw the focus land."""
-    if not javascript:
-        assert page.locator(selector).get_attribute("autofocus") is not None
-        assert page.locator("#main [autofocus]").count() == 1
-    page.wait_for_function(f"document.activeElement && {focused}")
+    """With JavaScript the page moves focus itself; without, the new page asks the browser to
+    with `autofocus` on that element (and on no other), and that request is what is checked.
 
-
-def front_page(browse, language: str, width: str, javascript: bool):
-    """A page of its own, brought to the front before anything loads in it."""
-    page = browse(width, language, javascript=javascript)
-    page.bring_to_front()
-    return page
+    Why not the browser's reaction: Chromium applies autofocus only in the page that has the
+    focus when it loads, and that is not reliable in a test run. Checking
+    `document.activeElement` with every page brought to the front (`page.bring_to_front()`)
+    before it loads passed alone, but ten runs of these eight tests with the machine busy
+    (load average 14 to 18) missed the focus once in 80 (an error page, German, desktop): the
+    focus never arrived within 60 s. A flaky test would teach people to ignore it, so the
+    no-JavaScript case checks the attribute, and the JavaScript case the real focus."""
+    if javascript:
+        page.wait_for_function(f"document.activeElement && {focused}")
+        return
+    assert page.locator(selector).get_attribute("autofocus") is not None
+    assert page.locator("#main [autofocus]").count() == 1
 
 
 def submit_from_the_bottom_of_the_form(page, text: str) -> None:
@@ -65,7 +64,7 @@ def submit_from_the_bottom_of_the_form(page, text: str) -> None:
 def test_after_submitting_the_question_the_answer_and_the_first_result_are_in_view(
     browse, site, language, width, javascript
 ):
-    page = front_page(browse, language, width, javascript)
+    page = browse(width, language, javascript=javascript)
     page.goto(site)
 
     submit_from_the_bottom_of_the_form(page, ONE_PROBLEM[language])
@@ -85,7 +84,7 @@ def test_after_submitting_the_question_the_answer_and_the_first_result_are_in_vi
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_an_error_gets_focus_and_is_in_view(browse, site, language, width, javascript):
-    page = front_page(browse, language, width, javascript)
+    page = browse(width, language, javascript=javascript)
     page.goto(site)
 
     page.locator("button.primary").scroll_into_view_if_needed()
