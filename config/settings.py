@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from its own static files instead of a CDN
     "csp",
     "config.apps.AxesConfig",  # django-axes, with a section name the admin can translate
+    "config.apps.SiteConfig",  # the project's own system checks (config/checks.py)
     "usecases",
     "matching",
     "providers",

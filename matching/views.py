@@ -23,7 +23,7 @@ from matching.schemas import ProblemResults, RankedUseCase, dump_groups, dump_re
 from matching.services import MatchRequest, match, reorder
 from usecases import vocabularies
 
-RESULTS_SHOWN = 8
+RESULTS_SHOWN = 10
 
 
 def example_problems() -> list[str]:
@@ -217,7 +217,8 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             _("Overall"),
             _("Assessments"),
             _("Editorial estimate"),
-            _("Matched on"),
+            _("Your words that carried the match"),
+            _("How other companies put it (closest catalog problem statement)"),
             _("Providers"),
             _("Link"),
         ]
@@ -228,12 +229,14 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         language=submission.language,
         company_size=submission.company_size,
         ratings={},
-        description="",  # the CSV lists the catalog sentences; no marked words needed
+        description=submission.text,
         ordering=Ordering(submission.goal, submission.value_weight),
     )
     for card in cards:
         result = card.result
         potential = result.value_potential
+        # As on the page: the company's own words first, the catalog's wording apart.
+        explanation = card.explanation
         writer.writerow(
             [
                 result.rank,
@@ -246,7 +249,8 @@ def download_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 potential.overall,
                 potential.assessments,
                 _("yes") if potential.editorial_estimate else _("no"),
-                spreadsheet_safe(" | ".join(result.matched_on)),
+                spreadsheet_safe(", ".join(explanation.marked_words) if explanation else ""),
+                spreadsheet_safe(explanation.statement if explanation else ""),
                 spreadsheet_safe(", ".join(fit.provider.name for fit in card.providers)),
                 request.build_absolute_uri(
                     reverse("usecases:use_case", args=[result.use_case.slug])

@@ -23,34 +23,84 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "q8v!Zr2-production-like-secret-key-for-the-deploy-check-4hT0pLx9",
     "DJANGO_ALLOWED_HOSTS": "matcher.example.com",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://matcher.example.com",
+    "OPERATOR_NAME": "Beispiel Digital GmbH",
+    "OPERATOR_ADDRESS": "Musterstraße 1, 70173 Stuttgart",
+    "OPERATOR_EMAIL": "kontakt@matcher.example.com",
+    "OPERATOR_PHONE": "+49 711 000000",
+    "OPERATOR_REPRESENTED_BY": "Erika Mustermann",
+    "OPERATOR_REGISTER": "Amtsgericht Stuttgart, HRB 000000",
+    "OPERATOR_VAT_ID": "DE000000000",
 }
 PROBLEM = "We type every supplier invoice into our ERP system by hand."
 
 
-def test_production_settings_pass_the_deploy_check():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def deploy_check(environment: dict[str, str], fail_level: str = "WARNING"):
+    """`manage.py check --deploy` in a fresh process, with none of this process's DJANGO_ or
+    OPERATOR_ variables: only `environment`."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "OPERATOR_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", fail_level],
         cwd=ROOT,
-        env={**env, **PRODUCTION_ENV},
+        env={**inherited, **environment},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = deploy_check(PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+def test_production_without_the_impressum_details_fails_the_deploy_check():
+    without_operator = {k: v for k, v in PRODUCTION_ENV.items() if not k.startswith("OPERATOR_")}
+
+    result = deploy_check(without_operator, fail_level="ERROR")
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for setting, check in [
+        ("OPERATOR_NAME", "config.E001"),
+        ("OPERATOR_ADDRESS", "config.E002"),
+        ("OPERATOR_EMAIL", "config.E003"),
+        ("OPERATOR_REPRESENTED_BY", "config.W001"),
+        ("OPERATOR_VAT_ID", "config.W004"),
+    ]:
+        assert f"{check}) {setting} is not set" in output
+
+
+def test_a_missing_register_entry_is_a_warning_that_fails_the_strict_deploy_check():
+    without_register = {k: v for k, v in PRODUCTION_ENV.items() if k != "OPERATOR_REGISTER"}
+
+    assert deploy_check(without_register, fail_level="ERROR").returncode == 0
+    strict = deploy_check(without_register)
+    assert strict.returncode != 0
+    assert "config.W003) OPERATOR_REGISTER is not set" in strict.stdout + strict.stderr
+
+
+def test_the_embedded_default_with_debug_on_needs_no_operator_details(settings):
+    from config.checks import operator_details_are_set
+
+    settings.OPERATOR = dict.fromkeys(settings.OPERATOR, "")
+    settings.DEBUG = True
+    assert operator_details_are_set() == []
+
+    settings.DEBUG = False
+    assert [m.id for m in operator_details_are_set()] == [
+        "config.E001",
+        "config.E002",
+        "config.E003",
+        "config.W001",
+        "config.W002",
+        "config.W003",
+        "config.W004",
+    ]
+
+
 def test_a_weak_secret_key_fails_the_deploy_check():
-    env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deploy_check({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"})
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
 

@@ -32,7 +32,7 @@ def test_an_english_problem_gets_ranked_results_that_can_be_reweighted_and_rated
 
     page.wait_for_url(RESULT_URL)
     cards = page.locator(".result-list > li")
-    assert cards.count() == 8
+    assert cards.count() == 10
     first = cards.first
     assert "Document processing" in first.locator(".cluster").inner_text()
     assert first.locator(".score-value").inner_text().isdigit()

@@ -51,7 +51,7 @@ def test_start_page_match_admin_and_api_docs_report_no_csp_violation(
     page.fill("textarea[name=text]", "We type every supplier invoice into our ERP by hand.")
     page.click("button.primary")  # htmx posts the form and swaps in the results
     page.wait_for_url(re.compile(r"/results/[0-9a-f-]{36}/$"))
-    assert page.locator(".result-list > li").count() == 8
+    assert page.locator(".result-list > li").count() == 10
     assert violations(page) == []
 
     username = f"csp-{uuid.uuid4().hex[:8]}"

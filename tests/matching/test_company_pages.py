@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from matching.models import ResultFeedback, Submission
+from usecases.models import UseCase
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]
 
@@ -39,7 +40,7 @@ def test_a_stored_query_redirects_to_its_own_page(client, stored):
     page = client.get(f"/results/{stored.pk}/").content.decode()
 
     assert stored.text in page
-    assert page.count('class="card"') == len(stored.results) == 8
+    assert page.count('class="card"') == len(stored.results) == 10
     assert "Initial estimate by the catalog editors" in page
 
 
@@ -104,7 +105,28 @@ def test_the_csv_download_lists_every_result_and_neutralises_formulas(client, ca
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["Your description", "'=HYPERLINK(1) our invoices are typed by hand"]
     assert rows[1][:4] == ["Rank", "Use case", "Cluster", "Relevance (%)"]
-    assert len(rows) == 2 + 8
+    assert len(rows) == 2 + 10
+
+
+def test_the_csv_download_names_the_companys_own_words_and_the_catalog_wording_apart(
+    client, stored
+):
+    download = client.get(f"/results/{stored.pk}/results.csv")
+
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    header = rows[1]
+    words = header.index("Your words that carried the match")
+    statement = header.index("How other companies put it (closest catalog problem statement)")
+    assert "Matched on" not in header
+    first = dict(zip(header, rows[2], strict=True))
+    use_case = UseCase.objects.get(title_en=first["Use case"])
+    assert first["Your words that carried the match"], "the best result names no word of the text"
+    for row in rows[2:]:
+        for word in filter(None, row[words].split(", ")):
+            assert word in PROBLEM, f"{word!r} is not the company's word"
+        assert row[statement] != row[header.index("Use case")]
+    assert first[header[statement]] in use_case.problem_statements_in("en")
+    assert first[header[statement]] not in PROBLEM
 
 
 def test_the_printable_page_shows_results_without_page_controls(client, stored):
