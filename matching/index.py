@@ -299,15 +299,17 @@ class LanguageIndex:
 
 
 def _centroids(vectors: np.ndarray, use_case_of_row: np.ndarray, count: int) -> np.ndarray:
-    """The normalised mean of each use case's text vectors. Rows are summed in their order per
-    use case (as `np.add.at` would, only without its per-row overhead), by one `reduceat` over
-    the rows grouped by use case; the database already returns them grouped."""
-    if np.any(np.diff(use_case_of_row) < 0):
-        order = np.argsort(use_case_of_row, kind="stable")
-        vectors, use_case_of_row = vectors[order], use_case_of_row[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(use_case_of_row) != 0])
+    """The normalised mean of each use case's text vectors. The sums are those `np.add.at`
+    would give (each use case's rows added in their order, bit for bit) without its per-row
+    cost: step k adds the k-th row of every use case at once."""
+    order = np.argsort(use_case_of_row, kind="stable")
+    owners = use_case_of_row[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(owners) != 0])
+    rank = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
     centroids = np.zeros((count, vectors.shape[1]), dtype=np.float32)
-    centroids[use_case_of_row[starts]] = np.add.reduceat(vectors, starts, axis=0)
+    for k in range(int(rank.max(initial=-1)) + 1):
+        rows = order[rank == k]
+        centroids[use_case_of_row[rows]] += vectors[rows]
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
     return centroids
 

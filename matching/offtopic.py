@@ -14,8 +14,9 @@ sales pitch, gibberish, a single word) has to be recognised on its own. An answe
   model's `catalog_lead_min`.
 
 The examples are embedded with the configured encoder as queries (they stand for what people
-type), once per process and model, and kept in a file next to the index files so that later
-processes on the machine read them instead of encoding them again.
+type), once per process and model, and kept in a file under VAR_DIR (a cache of this machine,
+like the index files, but shared by processes that serve different index directories) so that
+later processes read them in milliseconds instead of encoding them again for seconds.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def example_vectors(model_name: str, language: str) -> np.ndarray:
     # The prompt is part of what the model sees, so a changed one must not reuse old vectors.
     prompt = model_spec(model_name).query_prompt
     digest = hashlib.sha256("\n".join([model_name, prompt, language, *texts]).encode()).hexdigest()
-    path = settings.INDEX_DIR / f"offtopic-{language}-{digest[:16]}.npy"
+    path = settings.VAR_DIR / "offtopic" / f"{language}-{digest[:16]}.npy"
     try:
         vectors = np.load(path)
         if vectors.shape[0] == len(texts):
@@ -122,7 +123,7 @@ def example_vectors(model_name: str, language: str) -> np.ndarray:
 
 
 def _save(path: Path, vectors: np.ndarray) -> None:
-    """Write atomically; a machine without a writable index directory just encodes again."""
+    """Write atomically; a machine without a writable VAR_DIR just encodes again."""
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -115,7 +115,7 @@ class CountingEncoder:
 
 @pytest.fixture
 def fake_encoder(monkeypatch, settings, tmp_path):
-    settings.INDEX_DIR = tmp_path
+    settings.VAR_DIR = tmp_path
     encoder = CountingEncoder()
     monkeypatch.setattr(offtopic, "load_encoder", lambda name: encoder)
     offtopic.example_vectors.cache_clear()
@@ -132,13 +132,13 @@ def test_examples_are_encoded_once_and_later_processes_read_them_from_the_cache_
 
     assert fake_encoder.encoded == len(offtopic.examples("de"))
     np.testing.assert_array_equal(first, again)
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("offtopic-de-")]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".offtopic-")]
+    cached = [p.name for p in (tmp_path / "offtopic").iterdir()]
+    assert len(cached) == 1 and cached[0].startswith("de-")  # no temporary file left
 
 
 def test_a_damaged_cache_file_is_encoded_again(fake_encoder, tmp_path):
     offtopic.example_vectors(ENGLISH_MODEL, "en")
-    (cached,) = tmp_path.glob("offtopic-en-*.npy")
+    (cached,) = (tmp_path / "offtopic").glob("en-*.npy")
     cached.write_bytes(b"not a numpy file")
     offtopic.example_vectors.cache_clear()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from matching.text import (
@@ -10,6 +11,7 @@ from matching.text import (
     split_segments,
     split_sentences,
     tokenize,
+    tokenize_all,
 )
 
 
@@ -104,3 +106,50 @@ def test_bullet_points_are_parts_of_their_own():
 
     assert len(segments) == 2
     assert segments[1].startswith("our forklifts")
+
+
+DOCUMENTS = [
+    ["ocr", "scan", "form", "form"],
+    ["form", "staff"],
+    ["staff", "shift", "plan", "staff"],
+    [],
+]
+QUERIES = [["ocr", "form"], ["staff", "plan", "unknown"], ["form", "form", "shift"], []]
+
+
+def test_bm25_over_grouped_texts_scores_as_one_document_per_group():
+    texts = [["ocr", "scan"], ["staff", "shift"], ["form", "form"], ["plan", "staff"], ["form"]]
+    grouped = BM25.grouped([*texts, ["staff"]], np.array([0, 2, 0, 2, 1, 1]), size=4)
+
+    for query in QUERIES:
+        assert grouped.scores(query).tolist() == BM25(DOCUMENTS).scores(query).tolist()
+
+
+@pytest.mark.parametrize("position", [0, 2, 4])
+def test_bm25_with_a_document_replaced_or_added_scores_as_if_built_with_it(position):
+    changed = [*DOCUMENTS, []] if position == 4 else [*DOCUMENTS]
+    changed[position] = ["shift", "novel", "form"]
+
+    variant = BM25(DOCUMENTS).with_document(position, ["shift", "novel", "form"])
+
+    assert variant.size == len(changed)
+    for query in [*QUERIES, ["novel"]]:
+        assert variant.scores(query).tolist() == BM25(changed).scores(query).tolist()
+
+
+def test_bm25_knows_each_documents_terms_and_in_how_many_documents_a_term_occurs():
+    index = BM25(DOCUMENTS)
+
+    assert index.terms_of(2) == {"staff", "shift", "plan"}
+    assert index.terms_of(3) == frozenset()
+    assert index.document_frequency("form") == 2
+    assert index.document_frequency("unknown") == 0
+
+
+def test_tokenizing_many_texts_at_once_gives_each_texts_terms():
+    texts = [*CATALOG_WORDS, "Der Spindelausfall und die Spindel", "", "Unsere Maschinen"]
+    splitter = Decompounder(CATALOG_WORDS, "de")
+
+    assert list(tokenize_all(texts, "de", splitter)) == [
+        tokenize(text, "de", splitter) for text in texts
+    ]
