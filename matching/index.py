@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 from django.conf import settings
@@ -55,14 +55,15 @@ def create_index(vectors: np.ndarray, *, approximate_threshold: int | None = Non
     threshold = approximate_threshold or settings.INDEX_APPROXIMATE_THRESHOLD
     count, dimensions = vectors.shape
     if count < threshold:
-        index = faiss.IndexFlatIP(dimensions)
+        index: faiss.Index = faiss.IndexFlatIP(dimensions)
     else:
         lists = int(4 * math.sqrt(count))
         index = faiss.index_factory(dimensions, f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(0)
         sample = vectors[rng.choice(count, size=min(count, lists * 40), replace=False)]
         index.train(sample)
-        index.nprobe = IVF_PROBES
+        # index_factory returns the IVF subclass at run time; the stubs only know Index.
+        index.nprobe = IVF_PROBES  # type: ignore[attr-defined]
     index.add(vectors)
     return index
 
@@ -71,7 +72,7 @@ def index_type(index) -> str:
     return type(index).__name__.replace("Index", "") or "Flat"
 
 
-FORMAT_VERSION = 2
+FORMAT_VERSION: Final = 2
 
 
 class IndexMeta(BaseModel):
@@ -288,7 +289,7 @@ def _read_part(version: int, path: Path, held: IndexSnapshot | None = None) -> L
         # pydantic's ValidationError is a ValueError: a malformed or outdated meta file.
         raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
     if getattr(index, "nprobe", None) is not None:
-        index.nprobe = IVF_PROBES
+        index.nprobe = IVF_PROBES  # type: ignore[attr-defined]  # an IVF index, as just checked
     if not (index.ntotal == len(rows.embedding_ids) == vectors.shape[0]) or (
         index.d != meta.dimensions or vectors.shape[1] != meta.dimensions
     ):

@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.db import models, transaction
@@ -20,6 +20,8 @@ from django.db import models, transaction
 from usecases import vocabularies
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
 from usecases.vocabularies import LANGUAGES
+
+M = TypeVar("M", bound=models.Model)
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 MIN_PROBLEM_STATEMENTS = 3
@@ -275,11 +277,11 @@ def _translated_values(data: dict[str, Any], key: str, target: str | None = None
 
 
 def _upsert(
-    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: LoadReport
-) -> models.Model:
+    model: type[M], lookup: dict[str, Any], values: dict[str, Any], report: LoadReport
+) -> M:
     """Create the row or save only the fields whose values differ."""
-    kind = model._meta.verbose_name_plural
-    instance = model.objects.filter(**lookup).first()
+    kind = str(model._meta.verbose_name_plural)
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         instance.save()
@@ -333,7 +335,7 @@ def _load_use_case(cluster: Cluster, entry: dict[str, Any], report: LoadReport) 
         values.update(_translated_values(entry, key))
     use_case = _upsert(UseCase, {"slug": entry["slug"]}, values, report)
 
-    kind = ProblemStatement._meta.verbose_name_plural
+    kind = str(ProblemStatement._meta.verbose_name_plural)
     for language in LANGUAGES:
         wanted = list(dict.fromkeys(t.strip() for t in entry["problem_statements"][language]))
         existing = {s.text: s for s in use_case.problem_statements.filter(language=language)}
@@ -391,11 +393,15 @@ def _load_provider(entry: dict[str, Any], report: LoadReport) -> None:
 
 
 def _sync_m2m(
-    relation: Any, model: type[models.Model], slugs: list[str], report: LoadReport, kind: str
+    relation: Any,
+    model: type[UseCase] | type[Cluster],
+    slugs: list[str],
+    report: LoadReport,
+    kind: str,
 ) -> None:
     """Add the offers the file names; offers an admin added in the database stay."""
     present = set(relation.values_list("slug", flat=True))
     missing = [slug for slug in slugs if slug not in present]
     if missing:
-        relation.add(*model.objects.filter(slug__in=missing))
+        relation.add(*model._default_manager.filter(slug__in=missing))
         report.created[kind] += len(missing)

@@ -36,7 +36,7 @@ def value_chart(potential: ValuePotential | dict[str, Any]) -> dict[str, Any]:
     Accepts a stored result's dict too: snapshots from before the expert panel lack `source`,
     `spread` and `expert_assessments`, and are read as they were then.
     """
-    data = potential if isinstance(potential, dict) else potential.as_dict()
+    data: dict[str, Any] = potential if isinstance(potential, dict) else potential.as_dict()
     editorial = bool(data.get("editorial_estimate", False))
     source = data.get("source") or ("editorial" if editorial else "experts")
     spread = data.get("spread") or {}
