@@ -42,6 +42,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+) -> None:
+    """With browser tests in the session, the SQLite test database is a file, not memory.
+
+    The live server answers from its own thread; an in-memory database would have to share the
+    test thread's connection with it, which Django only half supports (it warns that the
+    connection is used from another thread). With a file each thread has its own connection,
+    as with PostgreSQL. Other sessions keep the faster in-memory database.
+    """
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
+    if database["ENGINE"].endswith("sqlite3") and browser_tests:
+        directory = tmp_path_factory.mktemp("database")
+        database["TEST"]["NAME"] = str(directory / "test_browser.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_index_dir() -> Path:
     """Index files of the test run live in a temporary directory, never in var/."""
@@ -52,6 +72,26 @@ def isolated_index_dir() -> Path:
     yield directory
     settings.INDEX_DIR, settings.INDEX_VERSION_CHECK_SECONDS = previous
     shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher() -> None:
+    """Hash test passwords with MD5: each real hash costs a third of a second, and the suite
+    creates hundreds of accounts. Tests of hashing itself use `real_password_hasher`."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()  # sends setting_changed, which empties Django's cache of hashers
+    yield
+    fast.disable()
+
+
+@pytest.fixture
+def real_password_hasher(settings) -> None:
+    """The production password hashers, for tests whose point is what a hash costs."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,6 +156,42 @@ def catalog(django_db_setup, django_db_blocker) -> None:
     """
     with django_db_blocker.unblock():
         ensure_catalog()
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch) -> None:
+    """Encoders that hash words instead of loading a model (see tests/fake_encoder.py)."""
+    from matching import encoders
+    from tests.fake_encoder import load_fake_encoder
+
+    monkeypatch.setattr(encoders, "load_encoder", load_fake_encoder)
+
+
+# Two clusters of the real catalog with their first two use cases each: enough to rank, quick
+# to load and to embed with the fake encoder.
+TINY_CATALOG = {"predictive-maintenance": 2, "document-processing": 2}
+
+
+@pytest.fixture
+def tiny_catalog(db, fake_encoder, own_index_dir, tmp_path) -> list[str]:
+    """A few real use cases, embedded by the fake encoder and indexed, inside the test's
+    transaction. Returns their slugs."""
+    import yaml
+
+    from matching import indexing
+    from usecases.services import CATALOG_DIR, load_catalog
+
+    directory = tmp_path / "catalog"
+    directory.mkdir()
+    slugs = []
+    for cluster, count in TINY_CATALOG.items():
+        document = yaml.safe_load((CATALOG_DIR / f"{cluster}.yaml").read_text(encoding="utf-8"))
+        document["use_cases"] = document["use_cases"][:count]
+        slugs += [entry["slug"] for entry in document["use_cases"]]
+        (directory / f"{cluster}.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    load_catalog(directory)  # the on-commit embedding never runs in a rolled-back test
+    indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
+    return slugs
 
 
 def database_vendor() -> str:
