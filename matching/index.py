@@ -12,7 +12,6 @@ with the id map they read.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import math
 import os
@@ -30,6 +29,7 @@ from typing import Any, Final, Literal
 import numpy as np
 from django.conf import settings
 from django.db import DatabaseError
+from filelock import FileLock
 from pydantic import BaseModel, Field, model_validator
 
 from matching.text import BM25, Decompounder, tokenize
@@ -199,12 +199,8 @@ def version_directory(version: int) -> Path:
 def build_lock() -> Iterator[None]:
     """Serialise index writers on this machine (workers and management commands alike)."""
     settings.INDEX_DIR.mkdir(parents=True, exist_ok=True)
-    with open(settings.INDEX_DIR / ".build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(settings.INDEX_DIR / ".build.lock"):
+        yield
 
 
 def write_index(version: int, parts: dict[str, tuple[str, np.ndarray, IndexRows]]) -> str:
