@@ -173,25 +173,32 @@ TINY_CATALOG = {"predictive-maintenance": 2, "document-processing": 2}
 
 
 @pytest.fixture
-def tiny_catalog(db, fake_encoder, own_index_dir, tmp_path) -> list[str]:
-    """A few real use cases, embedded by the fake encoder and indexed, inside the test's
-    transaction. Returns their slugs."""
+def tiny_catalog_dir(tmp_path) -> Path:
+    """Catalog files holding TINY_CATALOG's use cases, as the real files have them."""
     import yaml
 
-    from matching import indexing
-    from usecases.services import CATALOG_DIR, load_catalog
+    from usecases.services import CATALOG_DIR
 
     directory = tmp_path / "catalog"
     directory.mkdir()
-    slugs = []
     for cluster, count in TINY_CATALOG.items():
         document = yaml.safe_load((CATALOG_DIR / f"{cluster}.yaml").read_text(encoding="utf-8"))
         document["use_cases"] = document["use_cases"][:count]
-        slugs += [entry["slug"] for entry in document["use_cases"]]
         (directory / f"{cluster}.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
-    load_catalog(directory)  # the on-commit embedding never runs in a rolled-back test
+    return directory
+
+
+@pytest.fixture
+def tiny_catalog(db, fake_encoder, own_index_dir, tiny_catalog_dir) -> list[str]:
+    """A few real use cases, embedded by the fake encoder and indexed, inside the test's
+    transaction. Returns their slugs."""
+    from matching import indexing
+    from usecases.models import UseCase
+    from usecases.services import load_catalog
+
+    load_catalog(tiny_catalog_dir)  # the on-commit embedding never runs in a rolled-back test
     indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
-    return slugs
+    return list(UseCase.objects.order_by("slug").values_list("slug", flat=True))
 
 
 def database_vendor() -> str:
