@@ -196,6 +196,9 @@ def tiny_catalog(db, fake_encoder, own_index_dir, tiny_catalog_dir) -> list[str]
     from usecases.models import UseCase
     from usecases.services import load_catalog
 
+    # The session's real catalog may be stored (committed) already: set it aside for this test,
+    # which rolls back, so only the tiny catalog is ranked, with the fake encoder's vectors.
+    UseCase.objects.all().delete()
     load_catalog(tiny_catalog_dir)  # the on-commit embedding never runs in a rolled-back test
     indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
     return list(UseCase.objects.order_by("slug").values_list("slug", flat=True))
