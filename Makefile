@@ -6,7 +6,7 @@ PORT    ?= 8000
 # The stamp names a hash of the dependency files, so editing them triggers a reinstall.
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: install chromium run test lint format bench loadtest fuzz evaluate messages screenshots
+.PHONY: install chromium run test test-fast lint format bench loadtest fuzz evaluate messages screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,18 @@ chromium:
 test: install chromium
 	$(PY) -m pytest
 
+# Everything but the real-model, browser and PostgreSQL/Redis tests, on in-memory SQLite with the
+# fake encoder and a tiny catalog where a test matches: quick feedback while working.
+FAST_TESTS := not model and not browser and not postgres and not redis
+test-fast: install
+	DATABASE_URL= CELERY_BROKER_URL= $(PY) -m pytest -q -p no:cacheprovider -m "$(FAST_TESTS)"
+
 # The German provider and editor journeys in Chromium, saving each page at 1366 and 390 px wide.
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

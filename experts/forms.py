@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from typing import Any
 
 from django import forms
@@ -43,7 +48,8 @@ class ExpertSignupForm(ListingForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
@@ -55,7 +61,7 @@ class ExpertSignupForm(ListingForm):
         return data
 
 
-def _obstacle_field(label: str) -> forms.ChoiceField:
+def _obstacle_field(label: str | StrOrPromise) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         required=False,
@@ -128,7 +134,8 @@ class RatingForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = [data.get(name) for name in self.OBSTACLE_FIELDS if data.get(name)]
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError(_("Please name each obstacle only once."))

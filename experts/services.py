@@ -15,7 +15,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -68,9 +68,7 @@ class Rating:
 # --- invitations and accounts -------------------------------------------------------------
 
 
-def invite_expert(
-    expert: Expert, invited_by: AbstractBaseUser, accept_url: Callable[[Expert], str]
-) -> bool:
+def invite_expert(expert: Expert, invited_by: User, accept_url: Callable[[Expert], str]) -> bool:
     """Email the expert a link to join the panel, renewing the link's 14 days.
 
     Formal German: the panel is German-speaking first, and the email says so in both languages.
@@ -100,9 +98,9 @@ def invite_expert(
     return True
 
 
-def expert_of(user: AbstractBaseUser | Any) -> Expert | None:
+def expert_of(user: User | AnonymousUser) -> Expert | None:
     """The panel expert behind an account (the expert role), or None."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return None
     return Expert.objects.filter(user=user).first()
 
@@ -117,7 +115,7 @@ def _check_open(expert: Expert) -> None:
 
 
 @transaction.atomic
-def sign_up(request: HttpRequest, expert: Expert, password: str, listed: bool) -> AbstractBaseUser:
+def sign_up(request: HttpRequest, expert: Expert, password: str, listed: bool) -> User:
     """A new account for the invited address, verified by the emailed link, with the expert role."""
     _check_open(expert)
     if account_exists(expert.email):
@@ -137,7 +135,7 @@ def sign_up(request: HttpRequest, expert: Expert, password: str, listed: bool) -
 
 
 @transaction.atomic
-def accept(expert: Expert, user: AbstractBaseUser, listed: bool) -> None:
+def accept(expert: Expert, user: User, listed: bool) -> None:
     """Give an existing account, logged in with the invited address, the expert role."""
     _check_open(expert)
     if user.email.lower() != expert.email:
@@ -153,7 +151,7 @@ def accept(expert: Expert, user: AbstractBaseUser, listed: bool) -> None:
     _join(expert, user, listed)
 
 
-def _join(expert: Expert, user: AbstractBaseUser, listed: bool) -> None:
+def _join(expert: Expert, user: User, listed: bool) -> None:
     expert.user = user
     expert.listed_publicly = listed
     expert.accepted_at = timezone.now()
@@ -293,7 +291,7 @@ def save_rating(expert: Expert, pk: int, rating: Rating) -> ExpertAssessment:
 
 
 @transaction.atomic
-def exclude(assessment: ExpertAssessment, editor: AbstractBaseUser, reason: str) -> None:
+def exclude(assessment: ExpertAssessment, editor: User, reason: str) -> None:
     """Leave an assessment out of the public figures, with the reason, recorded in its history."""
     reason = reason.strip()
     if not reason:
@@ -314,7 +312,7 @@ def exclude(assessment: ExpertAssessment, editor: AbstractBaseUser, reason: str)
 
 
 @transaction.atomic
-def include(assessment: ExpertAssessment, editor: AbstractBaseUser) -> None:
+def include(assessment: ExpertAssessment, editor: User) -> None:
     """Count an excluded assessment again."""
     assessment.excluded = False
     assessment.exclusion_reason = ""

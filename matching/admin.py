@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.users import signed_in_user
 from matching.models import IndexBuild, ResultFeedback, Submission
 from usecases import curation
 from usecases.models import ProblemStatement, UseCase
@@ -29,7 +30,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class TeachForm(forms.Form):
     """A stored query, trimmed by the editor, as a problem statement of a chosen use case."""
 
-    use_case = forms.ModelChoiceField(
+    use_case: forms.ModelChoiceField[UseCase] = forms.ModelChoiceField(
         label=gettext_lazy("Use case"),
         queryset=UseCase.objects.select_related("cluster").order_by("cluster__ordering", "title"),
     )
@@ -103,7 +104,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
                 data = form.cleaned_data
                 try:
                     curation.add_problem_statement(
-                        data["use_case"], data["language"], data["text"], request.user
+                        data["use_case"], data["language"], data["text"], signed_in_user(request)
                     )
                 except curation.TransitionRefused as exc:
                     form.add_error(None, str(exc))

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import choice_field
 from matching.services import InvalidQuery, clean_problem_text
 from usecases import vocabularies
 
 
-def _optional_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str]]:
+def _optional_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, str | StrOrPromise]]:
     """Choices labelled in the active language, computed when the form is built."""
     return [("", _("Any")), *vocabularies.choices(vocabulary)]
 
@@ -35,11 +43,11 @@ class ProblemForm(forms.Form):
         help_text=_("Your description and results are then shown once and not kept."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["industry"].choices = _optional_choices(vocabularies.INDUSTRIES)
-        self.fields["company_size"].choices = _optional_choices(vocabularies.COMPANY_SIZES)
-        self.fields["business_function"].choices = _optional_choices(
+        choice_field(self, "industry").choices = _optional_choices(vocabularies.INDUSTRIES)
+        choice_field(self, "company_size").choices = _optional_choices(vocabularies.COMPANY_SIZES)
+        choice_field(self, "business_function").choices = _optional_choices(
             vocabularies.BUSINESS_FUNCTIONS
         )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import logging
 import math
 import os
@@ -29,11 +28,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Final, Literal, overload
 
 import numpy as np
 from django.conf import settings
 from django.db import DatabaseError
+from filelock import FileLock
 from pydantic import BaseModel, Field, model_validator
 
 from matching.text import BM25, Decompounder, tokenize, tokenize_all
@@ -72,7 +72,7 @@ def create_index(vectors: np.ndarray, *, approximate_threshold: int | None = Non
     threshold = approximate_threshold or settings.INDEX_APPROXIMATE_THRESHOLD
     count, dimensions = vectors.shape
     if count < threshold:
-        index = faiss.IndexFlatIP(dimensions)
+        index: faiss.Index = faiss.IndexFlatIP(dimensions)
         index.add(vectors)
         return index
     lists = int(4 * math.sqrt(count))
@@ -102,7 +102,7 @@ def index_type(index) -> str:
     return type(index).__name__.replace("Index", "") or "Flat"
 
 
-FORMAT_VERSION = 2
+FORMAT_VERSION: Final = 2
 
 
 class IndexMeta(BaseModel):
@@ -340,12 +340,8 @@ def version_directory(version: int) -> Path:
 def build_lock() -> Iterator[None]:
     """Serialise index writers on this machine (workers and management commands alike)."""
     settings.INDEX_DIR.mkdir(parents=True, exist_ok=True)
-    with open(settings.INDEX_DIR / ".build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(settings.INDEX_DIR / ".build.lock"):
+        yield
 
 
 def write_index(version: int, parts: Iterable[tuple[str, StoredPart]]) -> str:
@@ -435,7 +431,7 @@ def _read_part(version: int, path: Path, held: IndexSnapshot | None = None) -> L
         # pydantic's ValidationError is a ValueError: a malformed or outdated meta file.
         raise IndexUnavailable(f"index version {version} cannot be read: {exc}") from exc
     if getattr(index, "nprobe", None) is not None:
-        index.nprobe = IVF_PROBES
+        index.nprobe = IVF_PROBES  # type: ignore[attr-defined]  # an IVF index, as just checked
     if not (index.ntotal == len(rows) == vectors.shape[0]) or (
         index.d != dimensions or vectors.shape[1] != dimensions
     ):

@@ -14,11 +14,15 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 from matching import index as index_files
 from matching.encoders import get_encoder, model_name_for
@@ -102,7 +106,13 @@ def _vectors_outdated() -> Q:
     return Q(Exists(other_model)) | Q(status=UseCase.Status.PUBLISHED) & ~Q(Exists(own))
 
 
-def with_embedding_state(use_cases: QuerySet[UseCase]) -> QuerySet[UseCase]:
+class EmbeddingState(TypedDict):
+    embedding_state: str
+
+
+def with_embedding_state(
+    use_cases: QuerySet[UseCase],
+) -> QuerySet[WithAnnotations[UseCase, EmbeddingState]]:
     """Annotate `embedding_state`: failed, stale or current for the configured models."""
     states = UseCase.EmbeddingStatus
     return use_cases.annotate(
@@ -142,11 +152,11 @@ def refresh_embeddings(
         wanted_keys = {text.key for text in wanted}
         obsolete.extend(row.id for key, row in existing.items() if key not in wanted_keys)
         for text in wanted:
-            row = existing.get(text.key)
+            stored_row = existing.get(text.key)
             if (
-                row is None
-                or row.content_hash != text.content_hash()
-                or row.model_name != model_name_for(text.language)
+                stored_row is None
+                or stored_row.content_hash != text.content_hash()
+                or stored_row.model_name != model_name_for(text.language)
             ):
                 pending.append((use_case, text))
 

@@ -166,7 +166,8 @@ def _most_matched(
     slugs = [row["slug"] for row in counts]
     labels = {obj.slug: getattr(obj, label_field) for obj in model.objects.filter(slug__in=slugs)}
     return [
-        Ranked(row["slug"], labels.get(row["slug"], row["slug"]), row["count"]) for row in counts
+        Ranked(row["slug"], str(labels.get(row["slug"], row["slug"])), row["count"])
+        for row in counts
     ]
 
 

@@ -15,8 +15,12 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(post_save, sender=UseCase)
-def use_case_saved(sender: type[UseCase], instance: UseCase, **kwargs: object) -> None:
-    update_fields = kwargs.get("update_fields")
+def use_case_saved(
+    sender: type[UseCase],
+    instance: UseCase,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: object,
+) -> None:
     if update_fields and set(update_fields) <= {"embedding_status", "embedding_error"}:
         return
     mark_stale(instance.pk)

@@ -4,7 +4,9 @@ from celery import shared_task
 
 from matching import indexing, services
 
-TIME_LIMITS = {"soft_time_limit": 600, "time_limit": 660}  # well under the 1 h visibility timeout
+# Well under the 1 h visibility timeout.
+SOFT_TIME_LIMIT = 600
+TIME_LIMIT = 660
 
 
 @shared_task(
@@ -12,7 +14,8 @@ TIME_LIMITS = {"soft_time_limit": 600, "time_limit": 660}  # well under the 1 h 
     retry_backoff=10,
     retry_backoff_max=300,
     max_retries=5,
-    **TIME_LIMITS,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
 )
 def refresh_stale_embeddings() -> dict[str, int]:
     """Encode whatever the database marks stale and rebuild the index if vectors changed."""
@@ -20,19 +23,37 @@ def refresh_stale_embeddings() -> dict[str, int]:
     return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    max_retries=5,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
 def refresh_use_cases(use_case_ids: list[int]) -> dict[str, int]:
     report = indexing.refresh_and_rebuild(use_case_ids)
     return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    max_retries=5,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
 def rebuild_index() -> int:
     """Build a new index version from the stored vectors, as an admin asked; returns it."""
     return indexing.rebuild_index().version
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=10, max_retries=5, **TIME_LIMITS)
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    max_retries=5,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
 def repair_index() -> int | None:
     """Build an index version from the stored vectors if none is recorded, or the newest was
     built by other models than the configured ones. Returns the new version, if any.
@@ -44,7 +65,7 @@ def repair_index() -> int | None:
     return indexing.rebuild_index().version
 
 
-@shared_task(**TIME_LIMITS)
+@shared_task(soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT)
 def sweep_stale_embeddings() -> int:
     """Periodic safety net: queue a refresh if anything is still stale (the broker was down),
     or a repair if no index version of the configured models is recorded."""
@@ -56,7 +77,7 @@ def sweep_stale_embeddings() -> int:
     return len(stale)
 
 
-@shared_task(**TIME_LIMITS)
+@shared_task(soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT)
 def delete_expired_submissions() -> int:
     """Enforce the retention period of stored descriptions (celery beat runs this hourly)."""
     return services.delete_expired_submissions()

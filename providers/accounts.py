@@ -17,8 +17,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -27,7 +27,7 @@ from core.context_processors import site_name
 CONFIRMATION_SENT = "account/messages/email_confirmation_sent.txt"
 
 
-def user_display(user: AbstractBaseUser) -> str:
+def user_display(user: User) -> str:
     """Providers log in by email; the username allauth derives from it means nothing to them."""
     return getattr(user, "email", "") or str(user)
 

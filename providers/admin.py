@@ -4,6 +4,7 @@ or reject a profile as companies would see it."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from core.users import signed_in_user
 from providers.forms import RejectionForm
 from providers.models import Provider, ProviderMembership
 from providers.services import changes_since_approval, public_profile_context, review
@@ -59,7 +61,7 @@ class ProviderAdmin(TabbedTranslationAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
         pending = list(queryset.filter(approval_status=Provider.Approval.PENDING))
         for provider in pending:
-            review(provider, request.user, approve=True)
+            review(provider, signed_in_user(request), approve=True)
         self.message_user(
             request,
             _("%(count)d providers approved and notified by email.") % {"count": len(pending)},
@@ -81,12 +83,14 @@ class ProviderAdmin(TabbedTranslationAdmin):
                     "form": form,
                     "providers": queryset,
                     "opts": self.model._meta,
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
             )
         pending = list(queryset.filter(approval_status=Provider.Approval.PENDING))
         for provider in pending:
-            review(provider, request.user, approve=False, reason=form.cleaned_data["reason"])
+            review(
+                provider, signed_in_user(request), approve=False, reason=form.cleaned_data["reason"]
+            )
         self.message_user(
             request,
             _("%(count)d providers rejected and notified by email.") % {"count": len(pending)},
@@ -131,7 +135,7 @@ class ProviderAdmin(TabbedTranslationAdmin):
                 raise PermissionDenied
             decision = request.POST.get("decision")
             if decision == "approve":
-                review(provider, request.user, approve=True)
+                review(provider, signed_in_user(request), approve=True)
                 self.message_user(
                     request,
                     gettext("%(name)s is approved, public now and notified by email.")
@@ -143,7 +147,10 @@ class ProviderAdmin(TabbedTranslationAdmin):
                 form = RejectionForm(request.POST)
                 if form.is_valid():
                     review(
-                        provider, request.user, approve=False, reason=form.cleaned_data["reason"]
+                        provider,
+                        signed_in_user(request),
+                        approve=False,
+                        reason=form.cleaned_data["reason"],
                     )
                     self.message_user(
                         request,

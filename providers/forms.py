@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import choice_field, model_choice_field
 from providers.logos import Logo, process_logo
 from providers.models import ContactRequest, Provider, ProviderReference
 from usecases import vocabularies
@@ -46,7 +47,7 @@ class ProviderProfileForm(forms.ModelForm):
         required=False,
         widget=UseCasePicker,
     )
-    clusters = forms.ModelMultipleChoiceField(
+    clusters: forms.ModelMultipleChoiceField[Cluster] = forms.ModelMultipleChoiceField(
         label=_("Whole clusters you cover"),
         queryset=Cluster.objects.all(),
         required=False,
@@ -90,9 +91,11 @@ class ProviderProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regions"].choices = vocabularies.choices(vocabularies.REGIONS)
-        self.fields["languages"].choices = vocabularies.choices(vocabularies.LANGUAGE_CODES)
-        self.fields["company_sizes"].choices = vocabularies.choices(vocabularies.COMPANY_SIZES)
+        choice_field(self, "regions").choices = vocabularies.choices(vocabularies.REGIONS)
+        choice_field(self, "languages").choices = vocabularies.choices(vocabularies.LANGUAGE_CODES)
+        choice_field(self, "company_sizes").choices = vocabularies.choices(
+            vocabularies.COMPANY_SIZES
+        )
         grouped: dict[str, list[tuple[int, str]]] = {}
         for use_case in (
             UseCase.objects.published()
@@ -100,8 +103,8 @@ class ProviderProfileForm(forms.ModelForm):
             .order_by("cluster__ordering", "title")
         ):
             grouped.setdefault(use_case.cluster.name, []).append((use_case.pk, use_case.title))
-        self.fields["use_cases"].choices = list(grouped.items())
-        self.fields["clusters"].queryset = Cluster.objects.order_by("ordering")
+        choice_field(self, "use_cases").choices = list(grouped.items())
+        model_choice_field(self, "clusters").queryset = Cluster.objects.order_by("ordering")
         for name in ("description_en", "description_de"):
             self.fields[name].validators.append(MaxLengthValidator(2000))
         # The description in the interface language comes first; the other one is optional.
@@ -143,7 +146,8 @@ class ProviderProfileForm(forms.ModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             not (data.get("description_en") or "").strip()
             and not (data.get("description_de") or "").strip()
@@ -170,7 +174,7 @@ class ReferenceForm(forms.ModelForm):
             .order_by("cluster__ordering", "title")
         ):
             grouped.setdefault(use_case.cluster.name, []).append((use_case.pk, use_case.title))
-        field = self.fields["use_case"]
+        field = model_choice_field(self, "use_case")
         field.queryset = UseCase.objects.published()
         field.choices = [("", "---------"), *grouped.items()]
 

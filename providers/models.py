@@ -12,7 +12,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -157,7 +157,7 @@ class Provider(models.Model):
         self.submitted_at = timezone.now()
         self.save(update_fields=["approval_status", "submitted_at", "updated_at"])
 
-    def review(self, reviewer: AbstractBaseUser, approve: bool, reason: str = "") -> None:
+    def review(self, reviewer: User, approve: bool, reason: str = "") -> None:
         self.approval_status = self.Approval.APPROVED if approve else self.Approval.REJECTED
         self.rejection_reason = "" if approve else reason
         self.reviewed_at = timezone.now()

@@ -10,10 +10,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.mail import BadHeaderError, EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Sum
@@ -62,7 +63,7 @@ def directory(cluster: str = "", region: str = "", language: str = "") -> list[P
     ]
 
 
-def membership_of(user: AbstractBaseUser) -> ProviderMembership | None:
+def membership_of(user: User | AnonymousUser) -> ProviderMembership | None:
     if not user.is_authenticated:
         return None
     return ProviderMembership.objects.select_related("provider").filter(user=user).first()
@@ -78,7 +79,7 @@ def unique_slug(name: str) -> str:
 
 @transaction.atomic
 def create_provider(
-    owner: AbstractBaseUser, form: ProviderProfileForm, references: BaseInlineFormSet
+    owner: User, form: ProviderProfileForm, references: BaseInlineFormSet[Any, Any, Any]
 ) -> Provider:
     """A new draft profile from the form and its references, owned by the user who filled it in."""
     provider = form.save(commit=False)
@@ -95,7 +96,9 @@ def create_provider(
 
 
 @transaction.atomic
-def update_profile(form: ProviderProfileForm, references: BaseInlineFormSet) -> list[str]:
+def update_profile(
+    form: ProviderProfileForm, references: BaseInlineFormSet[Any, Any, Any]
+) -> list[str]:
     """Save an edited profile and its references; return the reviewed fields that changed.
 
     An approved provider whose name, website, offer, logo or references changed goes back to
@@ -202,7 +205,7 @@ class FieldChange:
 
 def _shown(value: object, names: dict[str, str] | None = None) -> str:
     if isinstance(value, list):
-        value = ", ".join((names or {}).get(item, item) for item in value)
+        value = ", ".join(str((names or {}).get(item, item)) for item in value)
     return str(value) if value else "\u2013"
 
 
@@ -248,10 +251,11 @@ def _field_name(name: str) -> str:
         return str(ProviderReference._meta.verbose_name_plural)
     if name == "logo_hash":
         return str(Provider._meta.get_field("logo").verbose_name)
-    return str(Provider._meta.get_field(name).verbose_name)
+    field = Provider._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))  # a reverse relation has none
 
 
-def review(provider: Provider, reviewer: AbstractBaseUser, approve: bool, reason: str = "") -> None:
+def review(provider: Provider, reviewer: User, approve: bool, reason: str = "") -> None:
     """Approve or reject a submitted profile and tell the provider, with the reason.
 
     An approval keeps the approved public values, so the next review shows what changed since.
@@ -277,7 +281,7 @@ def review(provider: Provider, reviewer: AbstractBaseUser, approve: bool, reason
 def invite_colleague(
     provider: Provider,
     email: str,
-    invited_by: AbstractBaseUser,
+    invited_by: User,
     accept_url: Callable[[ProviderInvitation], str],
 ) -> ProviderInvitation:
     """Create an invitation (or renew the open one for the address) and email its link."""
@@ -299,7 +303,7 @@ def invite_colleague(
 
 
 @transaction.atomic
-def accept_invitation(invitation: ProviderInvitation, user: AbstractBaseUser) -> None:
+def accept_invitation(invitation: ProviderInvitation, user: User) -> None:
     if not invitation.is_open:
         raise InvitationError(_("This invitation has expired or was already used."))
     if user.email.lower() != invitation.email:
@@ -353,7 +357,7 @@ def mailto_reply(contact: ContactRequest) -> str:
     return f"mailto:{quote(contact.email, safe='@')}?{query}"
 
 
-def reply_to_request(contact: ContactRequest, author: AbstractBaseUser, message: str) -> bool:
+def reply_to_request(contact: ContactRequest, author: User, message: str) -> bool:
     """Email the provider's answer to the company, quoting its request, and mark it answered.
 
     The answer is stored first, so a mail server that is down loses nothing; the company's
@@ -421,4 +425,6 @@ def request_counts(provider: Provider) -> list[tuple[str, str, int]]:
     counts = dict(
         provider.contact_requests.values_list("status").annotate(n=Count("pk")).order_by()
     )
-    return [(value, label, counts.get(value, 0)) for value, label in ContactRequest.Status.choices]
+    return [
+        (value, str(label), counts.get(value, 0)) for value, label in ContactRequest.Status.choices
+    ]

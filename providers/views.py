@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +24,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import RateLimited, check_rate_limit, rate_limit, rate_limited_response
+from core.users import signed_in_user
 from matching.models import Submission
 from providers import services
 from providers.forms import (
@@ -111,7 +117,7 @@ STATUS_MOVES: dict[str, tuple[str, ...]] = {
     ContactRequest.Status.ANSWERED: (ContactRequest.Status.CLOSED, ContactRequest.Status.NEW),
     ContactRequest.Status.CLOSED: (ContactRequest.Status.NEW,),
 }
-STATUS_MOVE_LABELS = {
+STATUS_MOVE_LABELS: dict[str, StrOrPromise] = {
     ContactRequest.Status.NEW: gettext_lazy("Mark as new"),
     ContactRequest.Status.ANSWERED: gettext_lazy("Mark as answered"),
     ContactRequest.Status.CLOSED: gettext_lazy("Close"),
@@ -139,17 +145,20 @@ def dashboard(request: HttpRequest, membership: ProviderMembership) -> HttpRespo
     contact_requests = provider.contact_requests.select_related("use_case", "submission")
     if status in ContactRequest.Status.values:
         contact_requests = contact_requests.filter(status=status)
-    contact_requests = list(contact_requests.select_related("answered_by"))
-    for contact in contact_requests:
-        contact.mailto = services.mailto_reply(contact)
-        contact.moves = [(move, STATUS_MOVE_LABELS[move]) for move in STATUS_MOVES[contact.status]]
+    shown = list(contact_requests.select_related("answered_by"))
+    for contact in shown:
+        # Read by the template next to the request.
+        contact.mailto = services.mailto_reply(contact)  # type: ignore[attr-defined]
+        contact.moves = [  # type: ignore[attr-defined]
+            (move, STATUS_MOVE_LABELS[move]) for move in STATUS_MOVES[contact.status]
+        ]
     return render(
         request,
         "providers/dashboard.html",
         {
             "provider": provider,
             "membership": membership,
-            "contact_requests": contact_requests,
+            "contact_requests": shown,
             "status": status,
             "statuses": ContactRequest.Status.choices,
             "status_counts": services.request_counts(provider),
@@ -176,7 +185,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if not (form_valid and references_valid):
         return render(request, "providers/profile.html", context, status=400)
     if provider is None:
-        provider = services.create_provider(request.user, form, references)
+        provider = services.create_provider(signed_in_user(request), form, references)
         messages.success(
             request, _("Your profile is saved. Submit it for review when it is complete.")
         )
@@ -281,7 +290,7 @@ def reply(request: HttpRequest, membership: ProviderMembership, pk: int) -> Http
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sent = services.reply_to_request(
-            contact_request, request.user, form.cleaned_data["message"]
+            contact_request, signed_in_user(request), form.cleaned_data["message"]
         )
         if sent:
             messages.success(
@@ -339,7 +348,7 @@ def team(request: HttpRequest, membership: ProviderMembership) -> HttpResponse:
             services.invite_colleague(
                 provider,
                 form.cleaned_data["email"],
-                request.user,
+                signed_in_user(request),
                 lambda invitation: request.build_absolute_uri(
                     reverse("providers:invitation", args=[invitation.token])
                 ),
@@ -373,7 +382,7 @@ def invitation(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            services.accept_invitation(invitation, request.user)
+            services.accept_invitation(invitation, signed_in_user(request))
         except services.InvitationError as error:
             messages.error(request, str(error))
             return render(

@@ -42,6 +42,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+) -> None:
+    """With browser tests in the session, the SQLite test database is a file, not memory.
+
+    The live server answers from its own thread; an in-memory database would have to share the
+    test thread's connection with it, which Django only half supports (it warns that the
+    connection is used from another thread). With a file each thread has its own connection,
+    as with PostgreSQL. Other sessions keep the faster in-memory database.
+    """
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    browser_tests = any(item.get_closest_marker("browser") for item in request.session.items)
+    if database["ENGINE"].endswith("sqlite3") and browser_tests:
+        directory = tmp_path_factory.mktemp("database")
+        database["TEST"]["NAME"] = str(directory / "test_browser.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_index_dir() -> Path:
     """Index files of the test run live in a temporary directory, never in var/."""
@@ -52,6 +72,26 @@ def isolated_index_dir() -> Path:
     yield directory
     settings.INDEX_DIR, settings.INDEX_VERSION_CHECK_SECONDS = previous
     shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher() -> None:
+    """Hash test passwords with MD5: each real hash costs a third of a second, and the suite
+    creates hundreds of accounts. Tests of hashing itself use `real_password_hasher`."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()  # sends setting_changed, which empties Django's cache of hashers
+    yield
+    fast.disable()
+
+
+@pytest.fixture
+def real_password_hasher(settings) -> None:
+    """The production password hashers, for tests whose point is what a hash costs."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,6 +156,52 @@ def catalog(django_db_setup, django_db_blocker) -> None:
     """
     with django_db_blocker.unblock():
         ensure_catalog()
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch) -> None:
+    """Encoders that hash words instead of loading a model (see tests/fake_encoder.py)."""
+    from matching import encoders
+    from tests.fake_encoder import load_fake_encoder
+
+    monkeypatch.setattr(encoders, "load_encoder", load_fake_encoder)
+
+
+# Two clusters of the real catalog with their first two use cases each: enough to rank, quick
+# to load and to embed with the fake encoder.
+TINY_CATALOG = {"predictive-maintenance": 2, "document-processing": 2}
+
+
+@pytest.fixture
+def tiny_catalog_dir(tmp_path) -> Path:
+    """Catalog files holding TINY_CATALOG's use cases, as the real files have them."""
+    import yaml
+
+    from usecases.services import CATALOG_DIR
+
+    directory = tmp_path / "catalog"
+    directory.mkdir()
+    for cluster, count in TINY_CATALOG.items():
+        document = yaml.safe_load((CATALOG_DIR / f"{cluster}.yaml").read_text(encoding="utf-8"))
+        document["use_cases"] = document["use_cases"][:count]
+        (directory / f"{cluster}.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def tiny_catalog(db, fake_encoder, own_index_dir, tiny_catalog_dir) -> list[str]:
+    """A few real use cases, embedded by the fake encoder and indexed, inside the test's
+    transaction. Returns their slugs."""
+    from matching import indexing
+    from usecases.models import UseCase
+    from usecases.services import load_catalog
+
+    # The session's real catalog may be stored (committed) already: set it aside for this test,
+    # which rolls back, so only the tiny catalog is ranked, with the fake encoder's vectors.
+    UseCase.objects.all().delete()
+    load_catalog(tiny_catalog_dir)  # the on-commit embedding never runs in a rolled-back test
+    indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
+    return list(UseCase.objects.order_by("slug").values_list("slug", flat=True))
 
 
 def database_vendor() -> str:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import configparser
+import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
+from gunicorn.config import Config
+
+from matching import encoders
+from matching.encoders import model_name_for
+from tests.fake_encoder import FakeEncoder, load_fake_encoder
+from usecases.vocabularies import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = ROOT / "config" / "gunicorn.py"
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +48,41 @@ def test_the_application_reads_secrets_from_the_env_file_and_shares_no_volume(co
     assert "${POSTGRES_PASSWORD" in services["db"]["environment"]["POSTGRES_PASSWORD"]
 
 
-def test_gunicorn_loads_models_after_the_fork(compose):
+def gunicorn_settings(monkeypatch, **environment: str) -> Config:
+    """config/gunicorn.py read as gunicorn reads it: executed as a module, then each setting
+    set on gunicorn's own Config, which validates it (a hook must take the worker)."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("gunicorn_settings", GUNICORN_CONFIG)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = Config()
+    for name, value in vars(module).items():
+        if name in config.settings:
+            config.set(name, value)
+    return config
+
+
+@pytest.mark.django_db  # the worker also looks up the index version to serve
+def test_gunicorn_loads_models_in_each_worker_after_the_fork(compose, monkeypatch):
     command = compose["services"]["web"]["command"]
     assert "gunicorn -c config/gunicorn.py config.wsgi" in command
     assert "--preload" not in command
-    gunicorn_config = (ROOT / "config" / "gunicorn.py").read_text(encoding="utf-8")
-    assert "preload_app = False" in gunicorn_config
-    assert 'os.environ.get("GUNICORN_WORKERS"' in gunicorn_config
+    loaded: list[str] = []
+
+    def load_encoder(name: str) -> FakeEncoder:
+        loaded.append(name)
+        return load_fake_encoder(name)
+
+    monkeypatch.setattr(encoders, "load_encoder", load_encoder)
+
+    config = gunicorn_settings(monkeypatch, GUNICORN_WORKERS="3")
+
+    assert config.preload_app is False  # the app, and so torch, is imported in each worker
+    assert config.workers == 3
+    assert not loaded  # reading the settings loads nothing (that would be the master)
+    config.post_worker_init(object())  # what gunicorn calls in a worker after the fork
+    assert sorted(loaded) == sorted({model_name_for(language) for language in LANGUAGES})
 
 
 def test_the_image_checks_its_models_load_offline_at_build_time():

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -7,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, QuerySet
@@ -22,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from core.users import signed_in_user
 from matching.index import IndexUnavailable
 from matching.indexing import with_embedding_state
 from matching.models import Submission
@@ -62,7 +69,7 @@ DIMENSION_NAMES = {
 }
 # Two experts who differ by this many points on one dimension disagree enough to look at.
 WIDE_SPREAD = 2
-STATUS_MOVE_LABELS = {
+STATUS_MOVE_LABELS: dict[str, StrOrPromise] = {
     UseCase.Status.PUBLISHED: _("Publish"),
     UseCase.Status.RETIRED: _("Retire"),
     UseCase.Status.DRAFT: _("Back to draft"),
@@ -114,7 +121,7 @@ class ClusterAdmin(CatalogImportExport, TabbedTranslationAdmin):
 
     @admin.display(description=_("use cases"), ordering="use_case_total")
     def use_case_count(self, cluster: Cluster) -> int:
-        return cluster.use_case_total
+        return cluster.use_case_total  # type: ignore[attr-defined]  # get_queryset annotates it
 
 
 class ProblemStatementInline(admin.TabularInline):
@@ -191,7 +198,7 @@ class UseCaseAdminForm(forms.ModelForm):
             if name in self.fields:
                 model_field = UseCase._meta.get_field(name)
                 self.fields[name] = forms.MultipleChoiceField(
-                    label=capfirst(model_field.verbose_name),
+                    label=capfirst(getattr(model_field, "verbose_name", name)),
                     choices=vocabularies.choices(vocabulary),
                     required=False,
                     widget=forms.CheckboxSelectMultiple(attrs={"class": "code-list"}),
@@ -320,7 +327,7 @@ class UseCaseAdmin(CatalogImportExport, TabbedTranslationAdmin):
         ):
             raise PermissionDenied
         try:
-            change_status(use_case, status, request.user)
+            change_status(use_case, status, signed_in_user(request))
         except TransitionRefused as exc:
             return HttpResponseBadRequest(str(exc))
         self.message_user(
@@ -744,13 +751,13 @@ class ExpertAssessmentAdmin(UseCasePartAdmin):
                     "form": form,
                     "assessments": queryset.select_related("use_case"),
                     "opts": self.model._meta,
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
                 status=400 if form.is_bound else 200,
             )
         assessments = list(queryset.filter(editorial_estimate=False))
         for assessment in assessments:
-            exclude(assessment, request.user, form.cleaned_data["reason"])
+            exclude(assessment, signed_in_user(request), form.cleaned_data["reason"])
         self.message_user(
             request,
             gettext("%(count)d assessments excluded from the public figures.")
@@ -764,7 +771,7 @@ class ExpertAssessmentAdmin(UseCasePartAdmin):
 
         excluded = list(queryset.filter(excluded=True))
         for assessment in excluded:
-            include(assessment, request.user)
+            include(assessment, signed_in_user(request))
         self.message_user(
             request, gettext("%(count)d assessments included again.") % {"count": len(excluded)}
         )
@@ -817,7 +824,7 @@ class ExpertAdmin(admin.ModelAdmin):
 
         sent = invite_expert(
             expert,
-            request.user,
+            signed_in_user(request),
             lambda e: request.build_absolute_uri(reverse("experts:invitation", args=[e.token])),
         )
         if sent:

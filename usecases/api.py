@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import trans_real
 from ninja import Query, Router, Schema
 
 from providers.models import Provider
@@ -25,7 +26,7 @@ def requested_language(request: HttpRequest, explicit: str | None) -> str:
         if code in LANGUAGES:
             return code
     header = request.headers.get("Accept-Language", "")
-    for accepted, _quality in translation.trans_real.parse_accept_lang_header(header):
+    for accepted, _quality in trans_real.parse_accept_lang_header(header):
         code = accepted.lower()[:2]
         if code in LANGUAGES:
             return code

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,10 +36,10 @@ EDITORIAL_FIELDS = (
     "effort",
     "status",
 )
-User = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
-def may_edit(user: User | None, use_case: UseCase) -> bool:
+def may_edit(user: AnyUser | None, use_case: UseCase) -> bool:
     """Whether the user may change what the use case shows, its problem statements and
     assessments included: anyone with the model's permissions while it is a draft, only editors
     with the publish permission once it has been published (or retired)."""
@@ -48,7 +48,7 @@ def may_edit(user: User | None, use_case: UseCase) -> bool:
     return user is not None and user.has_perm(PUBLISH_PERMISSION)
 
 
-def may_delete(user: User, use_case: UseCase) -> bool:
+def may_delete(user: AnyUser, use_case: UseCase) -> bool:
     """Drafts go like any edit; a published use case is retired first (a recorded status move
     that needs the publish permission), so deleting one never changes what companies see."""
     if use_case.status == UseCase.Status.PUBLISHED:
@@ -142,14 +142,15 @@ def _assessment_label(assessment: ExpertAssessment) -> str:
     )
     if assessment.editorial_estimate:
         label += ", editorial estimate"
-    comments = [text for text in (assessment.comment_en, assessment.comment_de) if text]
+    comments = [getattr(assessment, f"comment_{language}") for language in LANGUAGES]
+    comments = [text for text in comments if text]
     if comments:
         label += " (" + " / ".join(comments) + ")"
     return label
 
 
 def record_change(
-    use_case: UseCase, before: dict[str, Any], user: User | None, source: str
+    use_case: UseCase, before: dict[str, Any], user: AnyUser | None, source: str
 ) -> UseCaseChange | None:
     """Store the fields that differ between `before` and the use case now; None if none do."""
     after = snapshot(use_case)
@@ -162,7 +163,7 @@ def record_change(
         return None
     return UseCaseChange.objects.create(
         use_case=use_case,
-        user=user if user is not None and user.is_authenticated else None,
+        user=user if isinstance(user, User) else None,
         source=source,
         fields=fields,
     )

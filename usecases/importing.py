@@ -106,6 +106,8 @@ class LimitedXLSX(XLSX):
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
             sheet = book.active
+            if sheet is None:  # a workbook whose sheets are all hidden holds nothing to read
+                return tablib.Dataset()
             # The size the sheet declares is what openpyxl would fill with empty cells.
             declared_rows, declared_columns = sheet.max_row, sheet.max_column
             if (declared_rows or 0) > max_rows + 1 or (declared_columns or 0) > max_columns:

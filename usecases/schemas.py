@@ -36,7 +36,7 @@ class ValuePotentialOut(Schema):
 
     @classmethod
     def of(cls, potential: ValuePotential) -> ValuePotentialOut:
-        return cls(**potential.as_dict())
+        return cls.model_validate(potential.as_dict())
 
 
 class ClusterRef(Schema):

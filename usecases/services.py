@@ -12,15 +12,29 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from django.db import models, transaction
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from providers.models import Provider
 from usecases import vocabularies
 from usecases.models import Cluster, ExpertAssessment, ProblemStatement, UseCase
 from usecases.vocabularies import LANGUAGES
+
+M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=BaseModel)
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 MIN_PROBLEM_STATEMENTS = 3
@@ -46,6 +60,7 @@ CLUSTER_SLUGS = (
     "research-development",
 )
 USE_CASE_TEXTS = ("title", "summary", "description", "data_needed")
+SCORES = ("revenue", "company_value", "cost_reduction")
 USE_CASE_LISTS = {
     "business_functions": vocabularies.BUSINESS_FUNCTIONS,
     "industries": vocabularies.INDUSTRIES,
@@ -83,189 +98,206 @@ class LoadReport:
         )
 
 
-class _Validator:
-    """Collects problems with the raw file data instead of stopping at the first one."""
+# What the catalog files hold, checked by pydantic: required texts in both languages, scores
+# from 1 to 5, codes from the vocabularies. Keys the models do not name are ignored.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Score = Annotated[StrictInt, Field(ge=1, le=5)]
 
-    def __init__(self) -> None:
-        self.problems: list[str] = []
 
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
+class Translated(BaseModel):
+    en: Text
+    de: Text
 
-    def translated(
-        self, where: str, data: dict[str, Any], key: str, *, required: bool = True
-    ) -> None:
-        value = data.get(key)
-        if value is None and not required:
-            return
-        if not isinstance(value, dict):
-            self.fail(where, f"'{key}' needs an 'en' and a 'de' text")
-            return
+
+class Assessment(BaseModel):
+    assessor: Text
+    date: Annotated[datetime.date, Strict()]
+    editorial_estimate: StrictBool
+    revenue: Score
+    company_value: Score
+    cost_reduction: Score
+    comment: Translated | None = None
+
+
+class Statements(BaseModel):
+    en: list[Text]
+    de: list[Text]
+
+    @model_validator(mode="after")
+    def enough_different(self) -> Statements:
         for language in LANGUAGES:
-            text = value.get(language)
-            if not isinstance(text, str) or not text.strip():
-                self.fail(where, f"'{key}' is missing the language '{language}'")
+            count = len(set(getattr(self, language)))
+            if count < MIN_PROBLEM_STATEMENTS:
+                raise ValueError(
+                    f"needs at least {MIN_PROBLEM_STATEMENTS} different problem statements in "
+                    f"'{language}', has {count}"
+                )
+        return self
 
-    def score(self, where: str, data: dict[str, Any], key: str) -> None:
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            self.fail(where, f"score '{key}' must be an integer from 1 to 5, got {value!r}")
+
+def _codes(vocabulary: vocabularies.Vocabulary, key: str) -> Any:
+    def check(codes: list[str]) -> list[str]:
+        unknown = vocabularies.unknown_codes(vocabulary, codes)
+        if unknown:
+            raise ValueError(f"unknown {key}: {', '.join(unknown)}")
+        return codes
+
+    return AfterValidator(check)
+
+
+class UseCaseEntry(BaseModel):
+    slug: Text
+    title: Translated
+    summary: Translated
+    description: Translated
+    data_needed: Translated
+    business_functions: Annotated[
+        list[str], _codes(vocabularies.BUSINESS_FUNCTIONS, "business_functions")
+    ] = []
+    industries: Annotated[list[str], _codes(vocabularies.INDUSTRIES, "industries")] = []
+    ai_techniques: Annotated[list[str], _codes(vocabularies.AI_TECHNIQUES, "ai_techniques")] = []
+    obstacles: Annotated[list[str], _codes(vocabularies.OBSTACLES, "obstacles")] = []
+    effort: UseCase.Effort
+    status: UseCase.Status = UseCase.Status.PUBLISHED
+    problem_statements: Statements
+    assessments: Annotated[list[Assessment], Field(min_length=1)]
+
+
+class ClusterEntry(BaseModel):
+    slug: Text
+    ordering: StrictInt
+    name: Translated
+    description: Translated
+
+
+class ProviderEntry(BaseModel):
+    slug: Text
+    name: Text
+    contact_email: Text
+    description: Translated
+    website: str = ""
+    clusters: list[str] = []
+    use_cases: list[str] = []
+    regions: list[str] = []
+    languages: Annotated[list[str], _codes(vocabularies.LANGUAGE_CODES, "languages")] = []
+    company_sizes: Annotated[list[str], _codes(vocabularies.COMPANY_SIZES, "company_sizes")] = []
+    approval_status: Provider.Approval = Provider.Approval.APPROVED
+    is_example: StrictBool = False
+
+
+def _problems(where: str, error: ValidationError) -> list[str]:
+    """One line per problem pydantic found, worded for an editor of the YAML files."""
+    problems = []
+    for item in error.errors():
+        location = [str(part) for part in item["loc"]]
+        message = item["msg"].removeprefix("Value error, ")
+        at = where
+        if len(location) >= 2 and location[0] == "assessments" and location[1].isdigit():
+            at = f"{where} assessment #{int(location[1]) + 1}"
+            location = location[2:]
+        key = location[0] if location else ""
+        if location and location[-1] in LANGUAGES and len(location) == 2:
+            message = f"'{key}' is missing the language '{location[-1]}'"
+        elif key in SCORES and len(location) == 1:
+            message = f"score '{key}' must be an integer from 1 to 5, got {item['input']!r}"
+        elif location and item["type"] != "value_error":
+            message = f"'{'.'.join(location)}': {message}"
+        problems.append(f"{at}: {message}")
+    return problems
+
+
+def _validated(model: type[V], data: object, where: str, problems: list[str]) -> V | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_problems(where, error))
+        return None
 
 
 def read_catalog(
     directory: Path = CATALOG_DIR,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Parse and validate the cluster files and provider files; raise CatalogError on problems."""
-    check = _Validator()
+    """Parse and validate the cluster files and provider files; raise CatalogError listing
+    every problem found (not only the first)."""
+    problems: list[str] = []
     cluster_files = sorted(directory.glob("*.yaml"))
     provider_files = sorted((directory / "providers").glob("*.yaml"))
     if not cluster_files:
         raise CatalogError([f"{directory}: no cluster files (*.yaml) found"])
-    clusters = [_parse(path, check) for path in cluster_files]
-    providers = [entry for path in provider_files for entry in _parse_list(path, check)]
-    if check.problems:
-        raise CatalogError(check.problems)
+    clusters = [_parse(path, problems) for path in cluster_files]
+    providers: list[dict[str, Any]] = []
+    for path in provider_files:
+        document = _parse(path, problems)
+        entries = document.get("providers")
+        if document and not isinstance(entries, list):
+            problems.append(f"{path.name}: expected a list under 'providers'")
+        providers += [entry for entry in entries or [] if isinstance(entry, dict)]
+    if problems:
+        raise CatalogError(problems)
 
     use_case_slugs: dict[str, str] = {}
+    known_clusters: set[str] = set()
     for path, document in zip(cluster_files, clusters, strict=True):
-        _validate_cluster_file(path, document, check, use_case_slugs)
-    known_clusters = {
-        doc["cluster"]["slug"] for doc in clusters if isinstance(doc.get("cluster"), dict)
-    }
+        if not isinstance(document.get("cluster"), dict):
+            problems.append(f"{path.name}: missing the 'cluster' section")
+        elif cluster := _validated(ClusterEntry, document["cluster"], path.name, problems):
+            known_clusters.add(cluster.slug)
+            if cluster.slug not in CLUSTER_SLUGS:
+                problems.append(
+                    f"{path.name}: unknown cluster {cluster.slug!r}; the catalog has exactly "
+                    "these clusters: " + ", ".join(CLUSTER_SLUGS)
+                )
+            elif path.stem != cluster.slug:
+                problems.append(
+                    f"{path.name}: cluster {cluster.slug!r} must live in the file "
+                    f"{cluster.slug}.yaml"
+                )
+        use_cases = document.get("use_cases")
+        if not isinstance(use_cases, list) or not use_cases:
+            problems.append(f"{path.name}: needs a non-empty list 'use_cases'")
+            continue
+        for position, entry in enumerate(use_cases, start=1):
+            use_case_slug = entry.get("slug") if isinstance(entry, dict) else None
+            if not isinstance(use_case_slug, str) or not use_case_slug:
+                problems.append(f"{path.name} use case #{position}: missing 'slug'")
+                continue
+            where = f"{path.name} use case '{use_case_slug}'"
+            if use_case_slug in use_case_slugs:
+                problems.append(
+                    f"{where}: duplicate slug, already used in {use_case_slugs[use_case_slug]}"
+                )
+            use_case_slugs[use_case_slug] = path.name
+            _validated(UseCaseEntry, entry, where, problems)
     for entry in providers:
-        _validate_provider(entry, check, known_clusters, set(use_case_slugs))
-    if check.problems:
-        raise CatalogError(check.problems)
+        where = f"provider '{entry.get('slug', '?')}'"
+        provider = _validated(ProviderEntry, entry, where, problems)
+        if provider is None:
+            continue
+        problems += [
+            f"{where}: unknown cluster {slug!r}"
+            for slug in provider.clusters
+            if slug not in known_clusters
+        ]
+        problems += [
+            f"{where}: unknown use case {slug!r}"
+            for slug in provider.use_cases
+            if slug not in use_case_slugs
+        ]
+    if problems:
+        raise CatalogError(problems)
     return clusters, providers
 
 
-def _parse(path: Path, check: _Validator) -> dict[str, Any]:
+def _parse(path: Path, problems: list[str]) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        check.fail(path.name, f"not valid YAML ({exc})")
+        problems.append(f"{path.name}: not valid YAML ({exc})")
         return {}
     if not isinstance(document, dict):
-        check.fail(path.name, "expected a mapping with 'cluster' and 'use_cases'")
+        problems.append(f"{path.name}: expected a mapping")
         return {}
     return document
-
-
-def _parse_list(path: Path, check: _Validator) -> list[dict[str, Any]]:
-    document = _parse(path, check)
-    entries = document.get("providers") if document else None
-    if document and not isinstance(entries, list):
-        check.fail(path.name, "expected a list under 'providers'")
-        return []
-    return entries or []
-
-
-def _validate_cluster_file(
-    path: Path, document: dict[str, Any], check: _Validator, seen: dict[str, str]
-) -> None:
-    cluster = document.get("cluster")
-    if not isinstance(cluster, dict):
-        check.fail(path.name, "missing the 'cluster' section")
-        return
-    slug = cluster.get("slug")
-    if slug not in CLUSTER_SLUGS:
-        check.fail(
-            path.name,
-            f"unknown cluster {slug!r}; the catalog has exactly these clusters: "
-            + ", ".join(CLUSTER_SLUGS),
-        )
-    elif path.stem != slug:
-        check.fail(path.name, f"cluster {slug!r} must live in the file {slug}.yaml")
-    if not isinstance(cluster.get("ordering"), int):
-        check.fail(path.name, "cluster 'ordering' must be an integer")
-    check.translated(path.name, cluster, "name")
-    check.translated(path.name, cluster, "description")
-
-    use_cases = document.get("use_cases")
-    if not isinstance(use_cases, list) or not use_cases:
-        check.fail(path.name, "needs a non-empty list 'use_cases'")
-        return
-    for position, entry in enumerate(use_cases, start=1):
-        where = f"{path.name} use case #{position}"
-        if not isinstance(entry, dict):
-            check.fail(where, "must be a mapping")
-            continue
-        use_case_slug = entry.get("slug")
-        if not isinstance(use_case_slug, str) or not use_case_slug:
-            check.fail(where, "missing 'slug'")
-            continue
-        where = f"{path.name} use case '{use_case_slug}'"
-        if use_case_slug in seen:
-            check.fail(where, f"duplicate slug, already used in {seen[use_case_slug]}")
-        seen[use_case_slug] = path.name
-        _validate_use_case(where, entry, check)
-
-
-def _validate_use_case(where: str, entry: dict[str, Any], check: _Validator) -> None:
-    for key in USE_CASE_TEXTS:
-        check.translated(where, entry, key)
-    for key, vocabulary in USE_CASE_LISTS.items():
-        unknown = vocabularies.unknown_codes(vocabulary, entry.get(key, []))
-        if unknown:
-            check.fail(where, f"unknown {key}: {', '.join(unknown)}")
-    if entry.get("effort") not in UseCase.Effort.values:
-        check.fail(where, f"'effort' must be one of {', '.join(UseCase.Effort.values)}")
-    if entry.get("status", UseCase.Status.PUBLISHED) not in UseCase.Status.values:
-        check.fail(where, f"'status' must be one of {', '.join(UseCase.Status.values)}")
-
-    statements = entry.get("problem_statements")
-    for language in LANGUAGES:
-        texts = statements.get(language) if isinstance(statements, dict) else None
-        if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
-            check.fail(where, f"problem_statements is missing the language '{language}'")
-        elif len(set(texts)) < MIN_PROBLEM_STATEMENTS:
-            check.fail(
-                where,
-                f"needs at least {MIN_PROBLEM_STATEMENTS} different problem statements in "
-                f"'{language}', has {len(set(texts))}",
-            )
-
-    assessments = entry.get("assessments")
-    if not isinstance(assessments, list) or not assessments:
-        check.fail(where, "needs at least one entry under 'assessments'")
-        return
-    for number, assessment in enumerate(assessments, start=1):
-        at = f"{where} assessment #{number}"
-        if not isinstance(assessment, dict):
-            check.fail(at, "must be a mapping")
-            continue
-        for dimension in ("revenue", "company_value", "cost_reduction"):
-            check.score(at, assessment, dimension)
-        if not isinstance(assessment.get("assessor"), str) or not assessment["assessor"].strip():
-            check.fail(at, "missing 'assessor'")
-        if not isinstance(assessment.get("date"), datetime.date):
-            check.fail(at, "'date' must be a date like 2026-11-28")
-        if not isinstance(assessment.get("editorial_estimate"), bool):
-            check.fail(at, "'editorial_estimate' must be true or false")
-        check.translated(at, assessment, "comment", required=False)
-
-
-def _validate_provider(
-    entry: dict[str, Any], check: _Validator, clusters: set[str], use_cases: set[str]
-) -> None:
-    where = f"provider '{entry.get('slug', '?')}'"
-    for key in ("slug", "name", "contact_email"):
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
-            check.fail(where, f"missing '{key}'")
-    check.translated(where, entry, "description")
-    for slug in entry.get("clusters", []):
-        if slug not in clusters:
-            check.fail(where, f"unknown cluster {slug!r}")
-    for slug in entry.get("use_cases", []):
-        if slug not in use_cases:
-            check.fail(where, f"unknown use case {slug!r}")
-    for key, vocabulary in (
-        ("languages", vocabularies.LANGUAGE_CODES),
-        ("company_sizes", vocabularies.COMPANY_SIZES),
-    ):
-        unknown = vocabularies.unknown_codes(vocabulary, entry.get(key, []))
-        if unknown:
-            check.fail(where, f"unknown {key}: {', '.join(unknown)}")
 
 
 def _translated_values(data: dict[str, Any], key: str, target: str | None = None) -> dict[str, str]:
@@ -276,11 +308,11 @@ def _translated_values(data: dict[str, Any], key: str, target: str | None = None
 
 
 def _upsert(
-    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: LoadReport
-) -> models.Model:
+    model: type[M], lookup: dict[str, Any], values: dict[str, Any], report: LoadReport
+) -> M:
     """Create the row or save only the fields whose values differ."""
-    kind = model._meta.verbose_name_plural
-    instance = model.objects.filter(**lookup).first()
+    kind = str(model._meta.verbose_name_plural)
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         instance.save()
@@ -334,7 +366,7 @@ def _load_use_case(cluster: Cluster, entry: dict[str, Any], report: LoadReport) 
         values.update(_translated_values(entry, key))
     use_case = _upsert(UseCase, {"slug": entry["slug"]}, values, report)
 
-    kind = ProblemStatement._meta.verbose_name_plural
+    kind = str(ProblemStatement._meta.verbose_name_plural)
     for language in LANGUAGES:
         wanted = list(dict.fromkeys(t.strip() for t in entry["problem_statements"][language]))
         existing = {s.text: s for s in use_case.problem_statements.filter(language=language)}
@@ -392,11 +424,15 @@ def _load_provider(entry: dict[str, Any], report: LoadReport) -> None:
 
 
 def _sync_m2m(
-    relation: Any, model: type[models.Model], slugs: list[str], report: LoadReport, kind: str
+    relation: Any,
+    model: type[UseCase] | type[Cluster],
+    slugs: list[str],
+    report: LoadReport,
+    kind: str,
 ) -> None:
     """Add the offers the file names; offers an admin added in the database stay."""
     present = set(relation.values_list("slug", flat=True))
     missing = [slug for slug in slugs if slug not in present]
     if missing:
-        relation.add(*model.objects.filter(slug__in=missing))
+        relation.add(*model._default_manager.filter(slug__in=missing))
         report.created[kind] += len(missing)

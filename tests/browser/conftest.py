@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -31,22 +32,16 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """Base URL of a server thread that shares the test database and the served index."""
-    name = str(connections["default"].settings_dict["NAME"])
-    if not (name.startswith("test_") or "memory" in name):
+    """Base URL of a server thread on the test database (its own connection: the SQLite test
+    database of a browser session is a file, see tests/conftest.py) and the served index."""
+    name = Path(str(connections["default"].settings_dict["NAME"])).name
+    if not name.startswith("test_"):
         # pytest-django sets up test databases only for sessions with a database test; a run
         # of single browser test files has none and would write into the real database.
         pytest.fail(f"no test database (would use {name}): run tests/browser as a whole")
     with django_db_blocker.unblock():
         ensure_catalog()
-        shared = {}
-        for connection in connections.all():
-            if connection.vendor == "sqlite" and connection.is_in_memory_db():
-                connection.inc_thread_sharing()
-                shared[connection.alias] = connection
-        server = LiveServerThread(
-            "127.0.0.1", StaticFilesHandler, connections_override=shared, port=0
-        )
+        server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
         server.daemon = True
         server.start()
         server.is_ready.wait()
@@ -54,8 +49,6 @@ def site(django_db_setup, django_db_blocker) -> Iterator[str]:
             raise server.error
         yield f"http://127.0.0.1:{server.port}"
         server.terminate()
-        for connection in shared.values():
-            connection.dec_thread_sharing()
 
 
 @pytest.fixture(scope="session")

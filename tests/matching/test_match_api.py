@@ -63,17 +63,22 @@ def test_an_exact_term_like_ocr_finds_document_processing(client, catalog):
 
 
 def test_the_results_follow_the_stated_goal(client, catalog):
+    """With the value weighing fully, the use cases whose value counts (the pool, score > 0) are
+    ordered by the value of the company's goal: a goal scored by another dimension fails."""
     text = "Our customers keep asking the same questions and our staff cannot keep up"
-    orders = {
-        goal: [
-            r["use_case"]["slug"]
-            for r in post(
-                client, {"text": text, "goal": goal, "value_weight": 1.0, "top_k": 5}
-            ).json()["results"]
-        ]
-        for goal in ("revenue", "cost_reduction")
-    }
+    orders = {}
+    for goal in ("revenue", "cost_reduction"):
+        results = post(
+            client, {"text": text, "goal": goal, "value_weight": 1.0, "top_k": 5}
+        ).json()["results"]
+        pooled = [r for r in results if r["score"] > 0]
+        values = [r["value_potential"][goal] for r in pooled]
+        assert len(pooled) >= 2, results
+        assert values == sorted(values, reverse=True), (goal, values)
+        assert pooled[0]["score"] == pytest.approx((values[0] - 1) / 4, abs=0.01)
+        orders[goal] = [r["use_case"]["slug"] for r in results]
 
+    # The two dimensions disagree on these use cases, so swapping the goals would be seen.
     assert orders["revenue"] != orders["cost_reduction"]
 
 
@@ -174,8 +179,19 @@ def test_malformed_json_is_a_client_error(client):
 
 
 def test_html_in_the_description_is_treated_as_plain_text(client, catalog):
-    text = "<script>alert(1)</script> Our machines break down without warning"
+    words = "Our machines break down without warning"
+    text = f"<script>alert(1)</script> {words}"
+
     response = post(client, {"text": text})
+    plain = post(client, {"text": words, "store": False}).json()
 
     assert response.status_code == 200
-    assert Submission.objects.get(pk=response.json()["query_id"]).text == text
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    # Matched on the words: the markup changes nothing at the top.
+    assert body["results"][0]["use_case"]["slug"] == plain["results"][0]["use_case"]["slug"]
+    assert body["results"][0]["use_case"]["cluster"]["slug"] == "predictive-maintenance"
+    assert Submission.objects.get(pk=body["query_id"]).text == text  # stored verbatim
+    page = client.get(f"/results/{body['query_id']}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

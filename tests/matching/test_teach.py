@@ -8,7 +8,7 @@ import pytest
 from matching import indexing
 from matching.models import ResultFeedback, TextEmbedding
 from matching.services import MatchRequest, match
-from tests.factories import make_submission, stored_result
+from tests.factories import make_submission, make_use_case, stored_result
 from tests.usecases.test_editorial_workflow import staff_user
 from usecases.models import ProblemStatement, UseCase, UseCaseChange
 
@@ -61,7 +61,17 @@ def test_a_query_becomes_a_problem_statement_embedded_at_once_with_history(
     assert use_case.embedding_status == UseCase.EmbeddingStatus.CURRENT
 
 
-def test_the_form_preselects_the_result_the_company_rated_helpful(client, catalog, publisher):
+@pytest.fixture
+def published_use_cases() -> None:
+    """The use case the query should have found and another one, both published: the tests
+    below never match or embed, so they need no real catalog."""
+    make_use_case(slug=SLUG)
+    make_use_case()
+
+
+def test_the_form_preselects_the_result_the_company_rated_helpful(
+    client, published_use_cases, publisher
+):
     helpful = UseCase.objects.get(slug=SLUG)
     first = UseCase.objects.exclude(pk=helpful.pk).first()
     submission = make_submission(
@@ -78,7 +88,7 @@ def test_the_form_preselects_the_result_the_company_rated_helpful(client, catalo
 
 
 def test_an_editor_without_the_publish_permission_cannot_teach_a_published_use_case(
-    client, catalog, django_user_model
+    client, published_use_cases, django_user_model
 ):
     editor = staff_user(django_user_model, "editor", "view_submission", "change_usecase")
     use_case = UseCase.objects.get(slug=SLUG)
@@ -97,7 +107,7 @@ def test_an_editor_without_the_publish_permission_cannot_teach_a_published_use_c
 
 
 def test_a_duplicate_or_overlong_statement_is_refused_and_nothing_stored(
-    client, catalog, publisher
+    client, published_use_cases, publisher
 ):
     use_case = UseCase.objects.get(slug=SLUG)
     existing = use_case.problem_statements.filter(language="en").first()
@@ -114,7 +124,7 @@ def test_a_duplicate_or_overlong_statement_is_refused_and_nothing_stored(
 
 
 def test_someone_who_may_not_read_queries_cannot_open_the_teach_page(
-    client, catalog, django_user_model
+    client, published_use_cases, django_user_model
 ):
     editor = staff_user(django_user_model, "editor", "change_usecase", "publish_usecase")
     client.force_login(editor)

@@ -146,7 +146,7 @@ def test_one_address_failing_on_many_accounts_is_slowed_down(settings):
 
 
 def test_signing_up_answers_a_registered_address_with_the_same_page_message_and_time(
-    mailoutbox,
+    mailoutbox, real_password_hasher
 ):
     """Timed in one run as a ratio, new and registered addresses taking turns, so the speed of
     the machine cancels out. A registered address is answered without creating anything; from

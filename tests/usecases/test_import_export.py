@@ -26,8 +26,10 @@ RESOURCES = [ClusterResource, UseCaseResource, ProblemStatementResource, ExpertA
 
 
 @pytest.fixture
-def loaded_catalog():
-    load_catalog()  # without embedding: the on-commit refresh never runs in a rolled-back test
+def loaded_catalog(tiny_catalog_dir):
+    # A few real use cases, without embedding: the on-commit refresh never runs in a rolled-back
+    # test.
+    load_catalog(tiny_catalog_dir)
 
 
 def exported(resource_class, file_format) -> bytes | str:

@@ -179,7 +179,7 @@ def broken(change) -> dict:
         (
             broken(lambda d: d["use_cases"][0]["problem_statements"].pop("en")),
             None,
-            "problem_statements is missing the language 'en'",
+            "'problem_statements' is missing the language 'en'",
         ),
         (
             broken(lambda d: d["use_cases"][0]["assessments"][0].update(cost_reduction=7)),
