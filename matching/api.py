@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from config.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
+from matching.readiness import ReadinessIn, clean_answers, questions_for_api
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
 from usecases import vocabularies
 from usecases.api import requested_language
@@ -25,6 +26,12 @@ class MatchIn(Schema):
     goal: Literal[tuple(vocabularies.GOALS)] = vocabularies.DEFAULT_GOAL  # type: ignore[valid-type]
     value_weight: float | None = Field(None, strict=True, ge=0.0, le=1.0)
     store: bool = Field(True, strict=True, description="false: nothing about this query is kept.")
+    readiness: ReadinessIn | None = Field(  # type: ignore[valid-type]
+        None,
+        description="Answers to the readiness check (GET /readiness/questions), any subset. "
+        "Every result's `feasibility` is then computed for this company; without answers it "
+        "is a neutral estimate (`estimated: true`).",
+    )
 
 
 class FieldError(Schema):
@@ -48,7 +55,11 @@ class MatchOut(Schema):
     low_confidence: bool = Field(
         ..., description="true: nothing in the catalog clearly fits (or the text is no problem)."
     )
-    results: list[dict[str, Any]] = Field(..., description="All problems together, best first.")
+    results: list[dict[str, Any]] = Field(
+        ...,
+        description="All problems together, best first. Each carries `feasibility: {score "
+        "(1 to 5), estimated, blockers: [{key, label, first_step}]}`.",
+    )
     groups: list[ProblemGroupOut] = Field(
         ...,
         description="One entry per problem when the description names several in different "
@@ -79,6 +90,11 @@ def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
                     goal=payload.goal,
                     value_weight=payload.value_weight,
                     store=payload.store,
+                    readiness=clean_answers(
+                        payload.readiness.model_dump(exclude_none=True)
+                        if payload.readiness
+                        else None
+                    ),
                 )
             )
         except InvalidQuery as exc:
@@ -100,3 +116,26 @@ def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
                 },
             )
     return Status(200, result.as_dict())
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    options: list[OptionOut] = Field(..., description="From least to most ready.")
+
+
+@router.get(
+    "/readiness/questions",
+    response=list[QuestionOut],
+    summary="The readiness check's questions and their answers",
+)
+def readiness_questions(
+    request: HttpRequest, lang: Literal["de", "en"] | None = None
+) -> list[dict[str, Any]]:
+    with translation.override(requested_language(request, lang)):
+        return questions_for_api()

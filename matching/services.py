@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from matching import ranking
+from matching import feasibility, ranking
 from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.indexing import catalog_texts
@@ -85,6 +85,8 @@ class MatchRequest:
     industry: str = ""
     business_function: str = ""
     company_size: str = ""
+    # The readiness check's answers (matching.readiness.clean_answers); empty when not answered.
+    readiness: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ def match(request: MatchRequest) -> MatchResult:
             {"text": group.text, "results": shown(group.candidates, GROUP_RESULTS)}
             for group in ranked.groups
         ]
+    _add_feasibility(results, groups, request.readiness, language, listed_by_slug)
     shown_use_cases = {listed_by_slug[r["use_case"]["slug"]] for r in results}
     record_appearances(
         {
@@ -258,6 +261,7 @@ def match(request: MatchRequest) -> MatchResult:
             business_function=request.business_function,
             results=results,
             groups=groups,
+            readiness=request.readiness or None,
             model_name=ranked.model_name,
             index_version=ranked.index_version,
         )
@@ -271,6 +275,27 @@ def match(request: MatchRequest) -> MatchResult:
         ranked.model_name,
         ranked.index_version,
     )
+
+
+def _add_feasibility(
+    results: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+    answers: dict[str, str],
+    language: str,
+    listed_by_slug: dict[str, Listed],
+) -> None:
+    """Every result gets its feasibility for this company (an estimate without answers)."""
+    feasibility.attach(
+        [results, *(group["results"] for group in groups)],
+        answers,
+        language,
+        {slug: entry.use_case for slug, entry in listed_by_slug.items()},
+    )
+
+
+def published_use_cases_by_slug() -> dict[str, UseCase]:
+    """The published use cases as the matcher holds them, by slug (no queries once loaded)."""
+    return {entry.use_case.slug: entry.use_case for entry in published_catalog.entries().values()}
 
 
 def delete_expired_submissions() -> int:

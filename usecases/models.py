@@ -27,6 +27,27 @@ def _validate_codes(vocabulary: vocabularies.Vocabulary, field: str, codes: obje
         )
 
 
+def first_steps_problems(first_steps: object) -> list[str]:
+    """What is wrong with a use case's first steps: unknown obstacle codes, missing languages."""
+    if not isinstance(first_steps, dict):
+        return [str(_("Expected a mapping from obstacle codes to texts per language."))]
+    problems = []
+    for code, texts in first_steps.items():
+        if code not in vocabularies.OBSTACLES:
+            problems.append(str(_("Unknown obstacle: %(code)s") % {"code": code}))
+            continue
+        for language in vocabularies.LANGUAGES:
+            text = texts.get(language) if isinstance(texts, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                problems.append(
+                    str(
+                        _("The first step for %(code)s is missing the language %(language)s.")
+                        % {"code": code, "language": language}
+                    )
+                )
+    return problems
+
+
 class Cluster(models.Model):
     slug = models.SlugField(_("short name (in addresses)"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -175,6 +196,17 @@ class UseCase(models.Model):
     effort = models.CharField(
         _("effort"), max_length=10, choices=Effort.choices, default=Effort.MEDIUM
     )
+    # This use case's own first step per obstacle, where editors wrote one:
+    # {"data_availability": {"en": "...", "de": "..."}}; others get the general step.
+    first_steps = models.JSONField(
+        _("first steps per obstacle"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Optional, per obstacle code, both languages: {"data_availability": {"en": "...", '
+            '"de": "..."}}. Obstacles without one get the general first step.'
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -223,6 +255,9 @@ class UseCase(models.Model):
         _validate_codes(vocabularies.INDUSTRIES, "industries", self.industries)
         _validate_codes(vocabularies.AI_TECHNIQUES, "ai_techniques", self.ai_techniques)
         _validate_codes(vocabularies.OBSTACLES, "obstacles", self.obstacles)
+        problems = first_steps_problems(self.first_steps)
+        if problems:
+            raise ValidationError({"first_steps": "; ".join(problems)})
 
     @property
     def value_potential(self) -> ValuePotential:

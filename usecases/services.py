@@ -18,7 +18,14 @@ import yaml
 from django.db import models, transaction
 
 from usecases import vocabularies
-from usecases.models import Cluster, ExpertAssessment, ProblemStatement, Provider, UseCase
+from usecases.models import (
+    Cluster,
+    ExpertAssessment,
+    ProblemStatement,
+    Provider,
+    UseCase,
+    first_steps_problems,
+)
 from usecases.vocabularies import LANGUAGES
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -211,6 +218,8 @@ def _validate_use_case(where: str, entry: dict[str, Any], check: _Validator) -> 
         check.fail(where, f"'effort' must be one of {', '.join(UseCase.Effort.values)}")
     if entry.get("status", UseCase.Status.PUBLISHED) not in UseCase.Status.values:
         check.fail(where, f"'status' must be one of {', '.join(UseCase.Status.values)}")
+    for problem in first_steps_problems(entry.get("first_steps", {})):
+        check.fail(where, f"first_steps: {problem}")
 
     statements = entry.get("problem_statements")
     for language in LANGUAGES:
@@ -327,6 +336,10 @@ def _load_use_case(cluster: Cluster, entry: dict[str, Any], report: LoadReport) 
         "cluster": cluster,
         "effort": entry["effort"],
         "status": entry.get("status", UseCase.Status.PUBLISHED),
+        "first_steps": {
+            code: {language: texts[language].strip() for language in LANGUAGES}
+            for code, texts in (entry.get("first_steps") or {}).items()
+        },
         **{key: list(entry.get(key, [])) for key in USE_CASE_LISTS},
     }
     for key in USE_CASE_TEXTS:
