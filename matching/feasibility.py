@@ -133,7 +133,11 @@ def _blockers(costs: dict[str, float], gap: dict[str, float]) -> list[str]:
     missing_data = gap["data_availability"] >= 1.0
     ranked = sorted(
         (f for f in FACTORS if costs[f] >= BLOCKER_MIN_COST),
-        key=lambda f: (not (missing_data and f == "data_availability"), -costs[f], FACTORS.index(f)),
+        key=lambda f: (
+            not (missing_data and f == "data_availability"),
+            -costs[f],
+            FACTORS.index(f),
+        ),
     )
     if missing_data:
         # Without data its quality cannot be judged yet: one data blocker is enough.
