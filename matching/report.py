@@ -107,7 +107,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _number(value: float | None) -> str:
     if value is None:
-        return "–"
+        return "\u2013"  # en dash: no figure
     return formats.number_format(value, decimal_pos=1)
 
 
