@@ -92,6 +92,15 @@ class Mark:
     def wide(self) -> bool:
         return len(self.label) > 2
 
+    @property
+    def pill_width(self) -> int:
+        """Width of the rounded box that holds a label of several numbers."""
+        return 12 + 7 * len(self.label)
+
+    @property
+    def pill_left(self) -> float:
+        return self.x - self.pill_width / 2
+
 
 @dataclass(frozen=True)
 class Portfolio:

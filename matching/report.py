@@ -154,7 +154,7 @@ def chart_drawing(chart: Portfolio, scale: float = 0.72) -> Drawing:
     drawing.add(turned)
     for mark in chart.marks:
         if mark.wide:
-            drawing.add(Rect(mark.x - 16, y(mark.y) - 11, 32, 22, rx=11, ry=11,
+            drawing.add(Rect(mark.pill_left, y(mark.y) - 11, mark.pill_width, 22, rx=11, ry=11,
                              fillColor=ACCENT, strokeColor=colors.white))  # fmt: skip
         else:
             drawing.add(Circle(mark.x, y(mark.y), 11, fillColor=ACCENT,

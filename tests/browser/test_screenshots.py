@@ -54,7 +54,7 @@ def test_screenshots_of_start_results_and_a_use_case(browse, site, folder, langu
     page.locator("details.results-readiness > summary").click()
     shoot("readiness-questions")
     for key, value in (("data", "digital"), ("skills", "partner"), ("budget", "10k_50k")):
-        page.locator(f"details.results-readiness input[name={key}][value={value}]").check()
+        page.locator(f'details.results-readiness input[name={key}][value="{value}"]').check()
     page.click("details.results-readiness button.primary")
     page.locator("svg.portfolio-chart").wait_for()
     shoot("results-portfolio")
