@@ -11,7 +11,7 @@ from matching.feasibility import NEUTRAL_GAP, assess
 from matching.readiness import QUESTIONS, InvalidAnswers, clean_answers
 from usecases.models import UseCase
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.model]
 
 FULL_READINESS = {q.key: q.options[-1].value for q in QUESTIONS}
 NO_READINESS = {q.key: q.options[0].value for q in QUESTIONS}
