@@ -3,6 +3,7 @@
 Figures, not a test: every figure is printed with its target and PASS or MISS, and the raw
 numbers go to bench/results/latest.json. The run uses a fresh temporary VAR_DIR (SQLite, eager
 Celery, index files), so it never touches var/ and needs no services.
+`bench/run.py --report-only` sets up the same way and prints only the decision report's figures.
 """
 
 from __future__ import annotations
@@ -124,6 +125,38 @@ def measure_in_process() -> dict[str, dict[str, Any]]:
     figures["long"] = latency(
         timed_ms(partial(match, MatchRequest(text=long_text[:MAX_TEXT_LENGTH], store=False)))
     )
+    return figures
+
+
+def measure_report() -> dict[str, Any]:
+    """The decision report (PDF) of a match with every readiness question answered, rendered
+    in-process in German and English: what GET /results/<id>/report.pdf spends besides the
+    lookup."""
+    from django.utils import translation
+
+    from matching.models import Submission
+    from matching.readiness import QUESTIONS
+    from matching.report import render
+    from matching.services import MatchRequest, match
+
+    answers = {q.key: q.options[len(q.options) // 2].value for q in QUESTIONS}
+    figures: dict[str, Any] = {}
+    for language, text in QUERIES.items():
+        result = match(MatchRequest(text=text, top_k=8, store=False, readiness=answers))
+        submission = Submission(
+            text=text,
+            language=result.language,
+            goal="balanced",
+            value_weight=0.3,
+            results=result.results,
+            groups=result.groups,
+            readiness=answers,
+        )
+        with translation.override(language):
+            figures[language] = {
+                **latency(timed_ms(partial(render, submission))),
+                "bytes": len(render(submission)),
+            }
     return figures
 
 
@@ -395,6 +428,14 @@ def rows(results: dict[str, Any]) -> list[dict[str, str]]:
         add(f"service/encoder p50 {language}", f"{ratio:.2f}", "<= 2.2", ratio <= 2.2)
         ratio = web["p50_ms"] / service["p50_ms"]
         add(f"HTTP/service p50 {language}", f"{ratio:.2f}", "<= 1.3", ratio <= 1.3)
+    for language, figures in results["report"].items():
+        p95 = figures["p95_ms"]
+        add(
+            f"decision report PDF {language} p50 / p95 ms",
+            f"{figures['p50_ms']:.0f} / {p95:.0f}",
+            "< 1000",
+            p95 < 1000,
+        )
     long_p50 = results["long"]["p50_ms"]
     add("service de 5,000 chars p50 ms", f"{long_p50:.1f}", "< 500", long_p50 < 500)
     load = results["http"]["load"]
@@ -464,6 +505,15 @@ def main() -> None:
         step("migrating and loading the catalog into a fresh VAR_DIR (embeds every text)")
         set_up(var_dir)
         results: dict[str, Any] = {"timestamp": datetime.now(UTC).isoformat(timespec="seconds")}
+        step("decision report (PDF)")
+        results["report"] = measure_report()
+        if "--report-only" in sys.argv:
+            for language, figures in results["report"].items():
+                print(
+                    f"decision report PDF {language}: p50 {figures['p50_ms']:.0f} ms, "
+                    f"p95 {figures['p95_ms']:.0f} ms, {figures['bytes']:,} bytes"
+                )
+            return
         step("encoder and match service in-process")
         results.update(measure_in_process())
         step("HTTP through gunicorn (sequential, then concurrent load)")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import translation
@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from core.ratelimit import check_rate_limit
 from matching.index import IndexUnavailable
+from matching.readiness import ReadinessIn, clean_answers, questions_for_api
 from matching.schemas import ProblemResults, RankedUseCase
 from matching.services import MAX_TOP_K, InvalidQuery, MatchRequest, match
 from usecases import vocabularies
@@ -26,6 +27,12 @@ class MatchIn(Schema):
     goal: Literal[tuple(vocabularies.GOALS)] = vocabularies.DEFAULT_GOAL  # type: ignore[valid-type]
     value_weight: float | None = Field(None, strict=True, ge=0.0, le=1.0)
     store: bool = Field(True, strict=True, description="false: nothing about this query is kept.")
+    readiness: ReadinessIn | None = Field(
+        None,
+        description="Answers to the readiness check (GET /readiness/questions), any subset. "
+        "Every result's `feasibility` is then computed for this company; without answers it "
+        "is a neutral estimate (`estimated: true`).",
+    )
 
 
 class FieldError(Schema):
@@ -75,6 +82,11 @@ def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
                     goal=payload.goal,
                     value_weight=payload.value_weight,
                     store=payload.store,
+                    readiness=clean_answers(
+                        payload.readiness.model_dump(exclude_none=True)
+                        if payload.readiness
+                        else None
+                    ),
                 )
             )
         except InvalidQuery as exc:
@@ -96,3 +108,26 @@ def match_problem(request: HttpRequest, payload: MatchIn) -> Status:
                 },
             )
     return Status(200, result)
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    options: list[OptionOut] = Field(..., description="From least to most ready.")
+
+
+@router.get(
+    "/readiness/questions",
+    response=list[QuestionOut],
+    summary="The readiness check's questions and their answers",
+)
+def readiness_questions(
+    request: HttpRequest, lang: Literal["de", "en"] | None = None
+) -> list[dict[str, Any]]:
+    with translation.override(requested_language(request, lang)):
+        return questions_for_api()

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from core.forms import choice_field
+from matching.readiness import QUESTIONS, Answers
 from matching.services import InvalidQuery, clean_problem_text
 from usecases import vocabularies
 
@@ -20,7 +19,28 @@ def _optional_choices(vocabulary: vocabularies.Vocabulary) -> list[tuple[str, st
     return [("", _("Any")), *vocabularies.choices(vocabulary)]
 
 
-class ProblemForm(forms.Form):
+class ReadinessForm(forms.Form):
+    """The readiness check: one optional choice per question, any subset may be answered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in QUESTIONS:
+            self.fields[question.key] = forms.ChoiceField(
+                label=question.text,
+                choices=[(o.value, o.label) for o in question.options],
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def readiness_fields(self) -> list[forms.BoundField]:
+        return [self[question.key] for question in QUESTIONS]
+
+    def answers(self) -> Answers:
+        """The answered questions (call after is_valid)."""
+        return {q.key: self.cleaned_data[q.key] for q in QUESTIONS if self.cleaned_data.get(q.key)}
+
+
+class ProblemForm(ReadinessForm):
     text = forms.CharField(
         label=_("Describe the business problem you want to solve"),
         widget=forms.Textarea(attrs={"rows": 7, "data-counter": "5000"}),

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import ResultFeedback, Submission
+from matching.readiness import QUESTIONS
 from matching.schemas import stored_path
 from providers.models import ContactRequest
+from usecases import vocabularies
 from usecases.models import Cluster, UseCase
 
 GAPS_SHOWN = 50
@@ -68,6 +71,67 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class ObstacleShare:
+    """How many companies' answers show one of the study's obstacles, beside the study."""
+
+    question: str
+    obstacle: str
+    answered: int
+    held_back: int
+    study: str
+
+    @property
+    def share(self) -> float | None:
+        return self.held_back / self.answered if self.answered else None
+
+
+def study_findings() -> dict[str, str]:
+    """What the AI Value Creation Study (HdM Stuttgart) says about each obstacle, in words: the
+    study published shares only in words, so no number is made up here."""
+    interviews = _("Named in the study's interviews; not rated in its survey")
+    return {
+        "skilled_staff": _("Named by well over half of the experts asked"),
+        "data_quality": _("Rated a very large obstacle"),
+        "ai_strategy": _("Rated a very large obstacle"),
+        "financial_resources": interviews,
+        "legal_regulatory": _("Named by a little more than a third of the experts asked"),
+        "technology_maturity": _("Named by a little more than a third of the experts asked"),
+        "change_management": interviews,
+    }
+
+
+def obstacle_shares(stored: QuerySet[Submission]) -> list[ObstacleShare]:
+    """Per readiness question, of the stored queries that answered it, how many answered in a
+    way that holds the company back (the options marked `holds_back`)."""
+    counts = stored.filter(readiness__isnull=False).aggregate(
+        **{
+            f"{q.key}_answered": Count("pk", filter=Q(**{f"readiness__{q.key}__isnull": False}))
+            for q in QUESTIONS
+        },
+        **{
+            f"{q.key}_held": Count(
+                "pk",
+                filter=Q(
+                    **{f"readiness__{q.key}__in": [o.value for o in q.options if o.holds_back]}
+                ),
+            )
+            for q in QUESTIONS
+        },
+    )
+    findings = study_findings()
+    return [
+        ObstacleShare(
+            question=str(q.text),
+            obstacle=vocabularies.label(vocabularies.OBSTACLES, q.obstacle),
+            answered=counts[f"{q.key}_answered"],
+            held_back=counts[f"{q.key}_held"],
+            study=findings[q.obstacle],
+        )
+        for q in QUESTIONS
+    ]
+
+
+@dataclass(frozen=True)
 class Insights:
     since: datetime.date
     until: datetime.date
@@ -78,6 +142,7 @@ class Insights:
     gaps: list[Gap]
     feedback: list[Feedback]
     contact_requests: list[Ranked]
+    obstacles: list[ObstacleShare] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -123,6 +188,7 @@ def insights(days: int = 30, *, until: datetime.date | None = None) -> Insights:
         gaps=_gaps(stored),
         feedback=_feedback(stored),
         contact_requests=_contact_requests(since, until),
+        obstacles=obstacle_shares(stored),
     )
 
 

@@ -101,6 +101,8 @@ class Submission(models.Model):
     results = models.JSONField(_("results"), default=list)
     # One {text, results} per problem when the description named several; empty otherwise.
     groups = models.JSONField(_("problems"), default=list, blank=True)
+    # The readiness check's answers ({question key: option value}); null when not answered.
+    readiness = models.JSONField(_("readiness answers"), null=True, blank=True)
     model_name = models.CharField(_("models"), max_length=300)
     index_version = models.PositiveIntegerField(_("index version"))
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)

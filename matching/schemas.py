@@ -76,6 +76,22 @@ class ResultProvider(_Frozen):
     is_example: bool = Field(description="A fictional example provider.")
 
 
+class ResultBlocker(_Frozen):
+    """One of the biggest obstacles for this company, with a concrete first step."""
+
+    key: str = Field(description="An obstacle code, or `time` for the time the effort takes.")
+    label: str
+    first_step: str
+
+
+class ResultFeasibility(_Frozen):
+    """How feasible the use case is for this company (matching.feasibility)."""
+
+    score: float = Field(description="1 (hard for this company) to 5 (easy).")
+    estimated: bool = Field(description="true: no readiness answers, a neutral estimate.")
+    blockers: list[ResultBlocker]
+
+
 class RankedUseCase(_Frozen):
     """One result as the company was shown it."""
 
@@ -91,6 +107,10 @@ class RankedUseCase(_Frozen):
     providers: list[ResultProvider]
     fits: dict[Refinement, bool] = Field(
         default_factory=dict, description="Which of the chosen refinements the use case fits."
+    )
+    feasibility: ResultFeasibility | None = Field(
+        default=None,
+        description="Feasibility for this company; null for a use case no longer published.",
     )
 
     @property

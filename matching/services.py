@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from matching import offtopic, ranking
+from matching import feasibility, offtopic, ranking
 from matching.encoders import get_encoder, model_name_for
 from matching.index import IndexUnavailable, LanguageIndex, store
 from matching.indexing import catalog_texts
@@ -97,6 +97,8 @@ class MatchRequest:
     industry: str = ""
     business_function: str = ""
     company_size: str = ""
+    # The readiness check's answers (matching.readiness.clean_answers); empty when not answered.
+    readiness: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,7 @@ def match(request: MatchRequest) -> MatchResult:
             ProblemResults(text=group.text, results=shown(group.candidates, GROUP_RESULTS))
             for group in ranked.groups
         ]
+    results, groups = _add_feasibility(results, groups, request.readiness, language, listed_by_slug)
     shown_use_cases = {listed_by_slug[r.use_case.slug] for r in results}
     record_appearances(
         {
@@ -264,6 +267,7 @@ def match(request: MatchRequest) -> MatchResult:
             business_function=request.business_function,
             results=dump_results(results),
             groups=dump_groups(groups),
+            readiness=request.readiness or None,
             model_name=ranked.model_name,
             index_version=ranked.index_version,
         )
@@ -277,6 +281,28 @@ def match(request: MatchRequest) -> MatchResult:
         ranked.model_name,
         ranked.index_version,
     )
+
+
+def _add_feasibility(
+    results: list[RankedUseCase],
+    groups: list[ProblemResults],
+    answers: dict[str, str],
+    language: str,
+    listed_by_slug: dict[str, Listed],
+) -> tuple[list[RankedUseCase], list[ProblemResults]]:
+    """Every result with its feasibility for this company (an estimate without answers)."""
+    use_cases = {slug: entry.use_case for slug, entry in listed_by_slug.items()}
+    return feasibility.attach(results, answers, language, use_cases), [
+        group.model_copy(
+            update={"results": feasibility.attach(group.results, answers, language, use_cases)}
+        )
+        for group in groups
+    ]
+
+
+def published_use_cases_by_slug() -> dict[str, UseCase]:
+    """The published use cases as the matcher holds them, by slug (no queries once loaded)."""
+    return {slug: entry.use_case for slug, entry in published_catalog.by_slug().items()}
 
 
 def delete_expired_submissions() -> int:

@@ -15,10 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.ratelimit import rate_limit
 from core.spreadsheets import spreadsheet_safe
-from matching.forms import FeedbackForm, ProblemForm, ReweightForm
+from matching import decision
+from matching.forms import FeedbackForm, ProblemForm, ReadinessForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission
+from matching.portfolio import portfolio
 from matching.presentation import Card, Ordering, answer_summary, result_cards
+from matching.readiness import QUESTIONS
 from matching.schemas import ProblemResults, RankedUseCase, dump_groups, dump_results
 from matching.services import MatchRequest, match, reorder
 from usecases import vocabularies
@@ -59,6 +62,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 industry=data["industry"],
                 business_function=data["business_function"],
                 company_size=data["company_size"],
+                readiness=form.answers(),
             )
         )
     except IndexUnavailable:
@@ -76,6 +80,7 @@ def start(request: HttpRequest) -> HttpResponse:
             company_size=data["company_size"],
             results=dump_results(result.results),
             groups=dump_groups(result.groups),
+            readiness=form.answers() or None,
         )
         return _results_page(request, unsaved, stored=False)
     submission = Submission.objects.get(pk=result.query_id)
@@ -121,6 +126,8 @@ def _results_page(
     goal: str | None = None,
     weight: int | None = None,
     template: str = "matching/results.html",
+    readiness_form: ReadinessForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """A submission's results, re-ordered when another goal or value weight is asked for."""
     shown, groups = submission.shown_results(), submission.shown_groups()
@@ -148,6 +155,7 @@ def _results_page(
 
     merged = cards(shown, submission.text)
     sections = [{"text": g.text, "cards": cards(g.results, g.text)} for g in groups]
+    answers = submission.readiness or {}
     context = {
         "submission": submission if stored else None,
         "description": submission.text,
@@ -161,8 +169,15 @@ def _results_page(
         "low_confidence": submission.low_confidence,
         "results_language": submission.language,
         "reweight": ReweightForm(initial={"goal": goal, "weight": weight}),
+        # The chart only once the company answered: without answers every point would sit on
+        # the same neutral estimate.
+        "portfolio": portfolio(shown, goal, ordering.goal_label) if answers else None,
+        "readiness": readiness_form or ReadinessForm(initial=answers),
+        "answered": len(answers),
+        "questions": len(QUESTIONS),
+        "snapshot": None if stored else decision.sign_unstored(submission),
     }
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -275,3 +290,63 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def print_view(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _results_page(request, _stored(pk), template="matching/print.html")
+
+
+@require_POST
+def answer_readiness(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The readiness check answered on a stored query's page: stored with it (the company let
+    us store the query), feasibility recomputed for its results, then the page again."""
+    submission = _stored(pk)
+    form = ReadinessForm(request.POST)
+    if not form.is_valid():
+        return _results_page(request, submission, readiness_form=form, status=400)
+    decision.answer(submission, form.answers())
+    return redirect(f"{submission.get_absolute_url()}#portfolio")
+
+
+@require_POST
+def answer_readiness_unstored(request: HttpRequest) -> HttpResponse:
+    """The readiness check answered on the page of a query that was not stored: the page is
+    drawn again from the signed snapshot it carries, with the answers, and nothing is kept."""
+    submission = decision.unsigned_or_none(request.POST.get("snapshot", ""))
+    if submission is None:
+        return _expired_snapshot(request)
+    form = ReadinessForm(request.POST)
+    if not form.is_valid():
+        return _results_page(request, submission, stored=False, readiness_form=form, status=400)
+    decision.answer(submission, form.answers(), save=False)
+    return _results_page(request, submission, stored=False)
+
+
+@require_GET
+def report_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _pdf_response(decision.report_for(_stored(pk)), f"ai-decision-report-{pk}.pdf")
+
+
+@require_POST
+def report_pdf_unstored(request: HttpRequest) -> HttpResponse:
+    """The report of a query that was not stored, rendered from the page's signed snapshot."""
+    submission = decision.unsigned_or_none(request.POST.get("snapshot", ""))
+    if submission is None:
+        return _expired_snapshot(request)
+    return _pdf_response(decision.report_for(submission), "ai-decision-report.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _expired_snapshot(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "400.html",
+        {
+            "message": _(
+                "These results are no longer available: they were not stored. Please describe "
+                "your problem again."
+            )
+        },
+        status=400,
+    )

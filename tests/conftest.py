@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -159,12 +160,19 @@ def catalog(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture
-def fake_encoder(monkeypatch) -> None:
-    """Encoders that hash words instead of loading a model (see tests/fake_encoder.py)."""
-    from matching import encoders
+def fake_encoder(monkeypatch, settings, tmp_path) -> Iterator[None]:
+    """Encoders that hash words instead of loading a model (see tests/fake_encoder.py), for
+    the catalog and for the off-topic examples, whose vectors then live in this test's own
+    directory and memory (the real models' cached vectors are neither used nor overwritten)."""
+    from matching import encoders, offtopic
     from tests.fake_encoder import load_fake_encoder
 
     monkeypatch.setattr(encoders, "load_encoder", load_fake_encoder)
+    monkeypatch.setattr(offtopic, "load_encoder", load_fake_encoder)
+    settings.VAR_DIR = tmp_path
+    offtopic.example_vectors.cache_clear()
+    yield
+    offtopic.example_vectors.cache_clear()
 
 
 # Two clusters of the real catalog with their first two use cases each: enough to rank, quick

@@ -6,6 +6,7 @@ from datetime import timedelta
 from statistics import mean
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -14,6 +15,27 @@ from django.utils.translation import gettext_lazy as _
 from usecases import vocabularies
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def first_steps_problems(first_steps: object) -> list[str]:
+    """What is wrong with a use case's first steps: unknown obstacle codes, missing languages."""
+    if not isinstance(first_steps, dict):
+        return [str(_("Expected a mapping from obstacle codes to texts per language."))]
+    problems = []
+    for code, texts in first_steps.items():
+        if code not in vocabularies.OBSTACLES:
+            problems.append(str(_("Unknown obstacle: %(code)s") % {"code": code}))
+            continue
+        for language in vocabularies.LANGUAGES:
+            text = texts.get(language) if isinstance(texts, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                problems.append(
+                    str(
+                        _("The first step for %(code)s is missing the language %(language)s.")
+                        % {"code": code, "language": language}
+                    )
+                )
+    return problems
 
 
 class Cluster(models.Model):
@@ -164,6 +186,17 @@ class UseCase(models.Model):
     effort = models.CharField(
         _("effort"), max_length=10, choices=Effort.choices, default=Effort.MEDIUM
     )
+    # This use case's own first step per obstacle, where editors wrote one:
+    # {"data_availability": {"en": "...", "de": "..."}}; others get the general step.
+    first_steps = models.JSONField(
+        _("first steps per obstacle"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Optional, per obstacle code, both languages: {"data_availability": {"en": "...", '
+            '"de": "..."}}. Obstacles without one get the general first step.'
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -212,6 +245,9 @@ class UseCase(models.Model):
         vocabularies.validate_codes(vocabularies.INDUSTRIES, "industries", self.industries)
         vocabularies.validate_codes(vocabularies.AI_TECHNIQUES, "ai_techniques", self.ai_techniques)
         vocabularies.validate_codes(vocabularies.OBSTACLES, "obstacles", self.obstacles)
+        problems = first_steps_problems(self.first_steps)
+        if problems:
+            raise ValidationError({"first_steps": "; ".join(problems)})
 
     @property
     def value_potential(self) -> ValuePotential:

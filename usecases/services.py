@@ -145,6 +145,16 @@ def _codes(vocabulary: vocabularies.Vocabulary, key: str) -> Any:
     return AfterValidator(check)
 
 
+def _obstacle_keys() -> Any:
+    def check(steps: dict[str, Translated]) -> dict[str, Translated]:
+        unknown = vocabularies.unknown_codes(vocabularies.OBSTACLES, list(steps))
+        if unknown:
+            raise ValueError(f"unknown obstacles in first_steps: {', '.join(unknown)}")
+        return steps
+
+    return AfterValidator(check)
+
+
 class UseCaseEntry(BaseModel):
     slug: Text
     title: Translated
@@ -161,6 +171,8 @@ class UseCaseEntry(BaseModel):
     status: UseCase.Status = UseCase.Status.PUBLISHED
     problem_statements: Statements
     assessments: Annotated[list[Assessment], Field(min_length=1)]
+    # The use case's own first step per obstacle, where editors wrote one (matching.feasibility).
+    first_steps: Annotated[dict[str, Translated], _obstacle_keys()] = {}
 
 
 class ClusterEntry(BaseModel):
@@ -196,8 +208,8 @@ def _problems(where: str, error: ValidationError) -> list[str]:
             at = f"{where} assessment #{int(location[1]) + 1}"
             location = location[2:]
         key = location[0] if location else ""
-        if location and location[-1] in LANGUAGES and len(location) == 2:
-            message = f"'{key}' is missing the language '{location[-1]}'"
+        if len(location) >= 2 and location[-1] in LANGUAGES:
+            message = f"'{'.'.join(location[:-1])}' is missing the language '{location[-1]}'"
         elif key in SCORES and len(location) == 1:
             message = f"score '{key}' must be an integer from 1 to 5, got {item['input']!r}"
         elif location and item["type"] != "value_error":
@@ -360,6 +372,10 @@ def _load_use_case(cluster: Cluster, entry: dict[str, Any], report: LoadReport) 
         "cluster": cluster,
         "effort": entry["effort"],
         "status": entry.get("status", UseCase.Status.PUBLISHED),
+        "first_steps": {
+            code: {language: texts[language].strip() for language in LANGUAGES}
+            for code, texts in (entry.get("first_steps") or {}).items()
+        },
         **{key: list(entry.get(key, [])) for key in USE_CASE_LISTS},
     }
     for key in USE_CASE_TEXTS:

@@ -52,6 +52,14 @@ def test_start_results_use_case_directory_and_provider_page_have_no_serious_viol
     page.locator("#answer").wait_for()
     found["results"] = violations(page)
 
+    # The readiness check answered on the results page: the chart and the blockers appear.
+    page.locator("details.results-readiness > summary").click()
+    page.locator("details.results-readiness input[name=data][value=paper]").check()
+    page.locator("details.results-readiness input[name=skills][value=nobody]").check()
+    page.click("details.results-readiness button.primary")
+    page.locator("svg.portfolio-chart").wait_for()
+    found["results with the portfolio chart"] = violations(page)
+
     page.locator(".result-list > li:first-child .card-title a").click()
     page.locator(".use-case h1").wait_for()
     found["use case"] = violations(page)

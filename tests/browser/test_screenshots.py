@@ -1,4 +1,5 @@
-"""Full-page screenshots of the start page, results (one and two problems) and a use case page,
+"""Full-page screenshots of the start page, results (one and two problems, and with the readiness
+check answered: its questions and the portfolio chart) and a use case page,
 at a laptop's and a phone's width, in English and German, for review.
 
 `make screenshots` writes them to screenshots/ (not committed); the test suite writes them to a
@@ -50,6 +51,13 @@ def test_screenshots_of_start_results_and_a_use_case(browse, site, folder, langu
     shoot("start")
     results_for(page, site, ONE_PROBLEM[language])
     shoot("results-one-problem")
+    page.locator("details.results-readiness > summary").click()
+    shoot("readiness-questions")
+    for key, value in (("data", "digital"), ("skills", "partner"), ("budget", "10k_50k")):
+        page.locator(f'details.results-readiness input[name={key}][value="{value}"]').check()
+    page.click("details.results-readiness button.primary")
+    page.locator("svg.portfolio-chart").wait_for()
+    shoot("results-portfolio")
     page.locator(".result-list > li:first-child .card-title a").click()
     page.locator(".use-case h1").wait_for()
     shoot("use-case")

@@ -64,7 +64,9 @@ def test_a_query_becomes_a_problem_statement_embedded_at_once_with_history(
 @pytest.fixture
 def published_use_cases() -> None:
     """The use case the query should have found and another one, both published: the tests
-    below never match or embed, so they need no real catalog."""
+    below never match or embed, so they need no real catalog (set aside where the session
+    stored it: the test rolls back)."""
+    UseCase.objects.filter(slug=SLUG).delete()
     make_use_case(slug=SLUG)
     make_use_case()
 

@@ -202,6 +202,24 @@ def broken(change) -> dict:
             None,
             "needs at least 3 different problem statements in 'de'",
         ),
+        (
+            broken(
+                lambda d: d["use_cases"][0].update(
+                    first_steps={"data_availability": {"en": "Log every stop."}}
+                )
+            ),
+            None,
+            "'first_steps.data_availability' is missing the language 'de'",
+        ),
+        (
+            broken(
+                lambda d: d["use_cases"][0].update(
+                    first_steps={"bad_weather": {"en": "Wait.", "de": "Warten."}}
+                )
+            ),
+            None,
+            "unknown obstacles in first_steps: bad_weather",
+        ),
     ],
     ids=[
         "unknown-cluster",
@@ -212,6 +230,8 @@ def broken(change) -> dict:
         "duplicate-slug",
         "unknown-obstacle",
         "too-few-statements",
+        "first-step-missing-language",
+        "first-step-unknown-obstacle",
     ],
 )
 def test_invalid_files_are_rejected_with_a_clear_error_and_load_nothing(
@@ -246,3 +266,18 @@ def test_a_provider_naming_an_unknown_cluster_is_rejected(tmp_path):
     with pytest.raises(CatalogError, match="unknown cluster 'underwater-welding'"):
         load_catalog(tmp_path)
     assert not Provider.objects.filter(slug="p").exists()
+
+
+def test_a_use_cases_own_first_steps_are_loaded_in_both_languages(tmp_path):
+    document = copy.deepcopy(BASE)
+    document["use_cases"][0]["first_steps"] = {
+        "data_availability": {"en": " Log every stop for 3 months. ", "de": "Jeden Stopp loggen."}
+    }
+    write_catalog(tmp_path, document, "predictive-maintenance.yaml")
+
+    load_catalog(tmp_path)
+
+    use_case = UseCase.objects.get(slug=document["use_cases"][0]["slug"])
+    assert use_case.first_steps == {
+        "data_availability": {"en": "Log every stop for 3 months.", "de": "Jeden Stopp loggen."}
+    }
