@@ -5,10 +5,13 @@ This test uses `db`, so any session that runs the tests of this folder sets up t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import connection
 
 
 def test_the_session_runs_on_a_test_database(db):
     name = str(connection.settings_dict["NAME"])
 
-    assert name.startswith("test_") or "memory" in name
+    # PostgreSQL: a database name; SQLite: a file of the test session (or memory).
+    assert Path(name).name.startswith("test_") or "memory" in name
