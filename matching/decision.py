@@ -55,19 +55,14 @@ def answer(submission: Submission, answers: Answers, *, save: bool = True) -> No
     """Give the submission these readiness answers and each result its feasibility for them;
     stored only when `save` (a stored query: the company let us keep it)."""
     submission.readiness = answers or None
-    use_cases = published_use_cases_by_slug()
-    language = submission.language
-    submission.results = dump_results(
-        feasibility.attach(submission.shown_results(), answers, language, use_cases)
+    results, groups = feasibility.attach_all(
+        submission.shown_results(),
+        submission.shown_groups(),
+        answers,
+        submission.language,
+        published_use_cases_by_slug(),
     )
-    submission.groups = dump_groups(
-        [
-            group.model_copy(
-                update={"results": feasibility.attach(group.results, answers, language, use_cases)}
-            )
-            for group in submission.shown_groups()
-        ]
-    )
+    submission.results, submission.groups = dump_results(results), dump_groups(groups)
     if save:
         submission.save(update_fields=["readiness", "results", "groups"])
 

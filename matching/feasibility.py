@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from matching.readiness import BUDGET, HORIZON, QUESTIONS, Answers
-from matching.schemas import RankedUseCase, ResultBlocker, ResultFeasibility
+from matching.schemas import ProblemResults, RankedUseCase, ResultBlocker, ResultFeasibility
 from usecases import vocabularies
 from usecases.models import UseCase
 
@@ -225,4 +225,18 @@ def attach(
             }
         )
         for result in results
+    ]
+
+
+def attach_all(
+    results: list[RankedUseCase],
+    groups: list[ProblemResults],
+    answers: Answers,
+    language: str,
+    use_cases: Mapping[str, UseCase],
+) -> tuple[list[RankedUseCase], list[ProblemResults]]:
+    """`attach` for an answer's merged results and for each of its problems' results."""
+    return attach(results, answers, language, use_cases), [
+        group.model_copy(update={"results": attach(group.results, answers, language, use_cases)})
+        for group in groups
     ]

@@ -242,7 +242,10 @@ def match(request: MatchRequest) -> MatchResult:
             ProblemResults(text=group.text, results=shown(group.candidates, GROUP_RESULTS))
             for group in ranked.groups
         ]
-    results, groups = _add_feasibility(results, groups, request.readiness, language, listed_by_slug)
+    # Every result with its feasibility for this company (an estimate without answers).
+    results, groups = feasibility.attach_all(
+        results, groups, request.readiness, language, published_use_cases_by_slug()
+    )
     shown_use_cases = {listed_by_slug[r.use_case.slug] for r in results}
     record_appearances(
         {
@@ -281,23 +284,6 @@ def match(request: MatchRequest) -> MatchResult:
         ranked.model_name,
         ranked.index_version,
     )
-
-
-def _add_feasibility(
-    results: list[RankedUseCase],
-    groups: list[ProblemResults],
-    answers: dict[str, str],
-    language: str,
-    listed_by_slug: dict[str, Listed],
-) -> tuple[list[RankedUseCase], list[ProblemResults]]:
-    """Every result with its feasibility for this company (an estimate without answers)."""
-    use_cases = {slug: entry.use_case for slug, entry in listed_by_slug.items()}
-    return feasibility.attach(results, answers, language, use_cases), [
-        group.model_copy(
-            update={"results": feasibility.attach(group.results, answers, language, use_cases)}
-        )
-        for group in groups
-    ]
 
 
 def published_use_cases_by_slug() -> dict[str, UseCase]:
