@@ -81,6 +81,20 @@ def make_assessment(use_case: UseCase, **overrides: object) -> ExpertAssessment:
     return ExpertAssessment.objects.create(**values)
 
 
+def make_estimated_use_case(slug: str) -> UseCase:
+    """A use case whose only value figures are the editors' estimate of 2 on every dimension."""
+    use_case = make_use_case(slug=slug)
+    make_assessment(
+        use_case,
+        assessor="Catalog editors",
+        editorial_estimate=True,
+        revenue=2,
+        company_value=2,
+        cost_reduction=2,
+    )
+    return use_case
+
+
 def make_provider(**overrides: object) -> Provider:
     number = next(_numbers)
     values = {

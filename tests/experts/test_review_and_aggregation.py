@@ -9,6 +9,7 @@ from tests.factories import (
     PASSWORD,
     make_assessment,
     make_cluster,
+    make_estimated_use_case,
     make_expert,
     make_member,
     make_use_case,
@@ -22,16 +23,7 @@ ACTION_URL = "/admin/usecases/expertassessment/"
 
 @pytest.fixture
 def use_case():
-    use_case = make_use_case(slug="predictive-maintenance")
-    make_assessment(
-        use_case,
-        assessor="Catalog editors",
-        editorial_estimate=True,
-        revenue=2,
-        company_value=2,
-        cost_reduction=2,
-    )
-    return use_case
+    return make_estimated_use_case("predictive-maintenance")
 
 
 def rate_as(client, expert, use_case, score: int, obstacles: list[str] = ()) -> None:

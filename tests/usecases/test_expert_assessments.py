@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_assessment, make_use_case
+from tests.factories import make_assessment, make_estimated_use_case
 
 pytestmark = pytest.mark.django_db
 
@@ -15,16 +15,7 @@ DASH = "\u2013"  # between the lowest and highest score
 
 @pytest.fixture
 def estimated():
-    use_case = make_use_case(slug="estimated-use-case")
-    make_assessment(
-        use_case,
-        assessor="Catalog editors",
-        editorial_estimate=True,
-        revenue=2,
-        company_value=2,
-        cost_reduction=2,
-    )
-    return use_case
+    return make_estimated_use_case("estimated-use-case")
 
 
 def api_potential(client, slug: str) -> dict:
