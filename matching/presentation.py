@@ -185,7 +185,8 @@ def result_cards(
         for u in UseCase.objects.published()
         .filter(slug__in=slugs)
         .select_related("cluster")
-        .prefetch_related("problem_statements")
+        # Assessments for the obstacles each card names (one query, not one per card).
+        .prefetch_related("problem_statements", "assessments")
     }
     offers = Provider.objects.offering(list(use_cases.values()))
     vocabulary = explain.vocabulary(
