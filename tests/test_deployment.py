@@ -80,6 +80,7 @@ def test_gunicorn_loads_models_in_each_worker_after_the_fork(compose, monkeypatc
 
     assert config.preload_app is False  # the app, and so torch, is imported in each worker
     assert config.workers == 3
+    assert config.threads == 2  # the measured default (bench/loadtest.py --compare)
     assert not loaded  # reading the settings loads nothing (that would be the master)
     config.post_worker_init(object())  # what gunicorn calls in a worker after the fork
     assert sorted(loaded) == sorted({model_name_for(language) for language in LANGUAGES})
