@@ -38,7 +38,7 @@ from pathlib import Path
 
 import environment  # noqa: F401  (first: it sets the numeric libraries' threads)
 import numpy as np
-from run import QUERIES, gunicorn, set_up, step, timed_ms
+from run import QUERIES, cpu_seconds, gunicorn, set_up, step, timed_ms
 
 NEW_USE_CASE_TITLE = "Beekeeping hive health monitor"
 NEW_USE_CASE_QUERY = "Our beekeepers want to know early when a bee hive gets sick."
@@ -59,6 +59,9 @@ class Recorder:
     samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Shares of the machine's CPU time over the run: busy in all, and used by this script.
+    machine_busy: float = 0.0
+    script_busy: float = 0.0
 
     def record(self, label: str, milliseconds: float, problem: str | None) -> None:
         with self.lock:
@@ -160,10 +163,14 @@ def run_users(port: int, users: int, seconds: float, slugs: dict[str, list[str]]
             user.visit(slugs)
 
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(users)]
+    started = cpu_seconds()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    wall, busy, own = (end - start for end, start in zip(cpu_seconds(), started, strict=True))
+    available = wall * (os.cpu_count() or 1)
+    recorder.machine_busy, recorder.script_busy = busy / available, own / available
     return recorder
 
 
@@ -173,6 +180,10 @@ def report(title: str, recorder: Recorder, seconds: float, encoder_p95: dict[str
     print(f"\n## {title}")
     print(f"requests {total}, errors {failed} ({100 * failed / max(total, 1):.2f} %), ", end="")
     print(f"{total / seconds:.1f} requests/s")
+    print(
+        f"CPU busy {100 * recorder.machine_busy:.0f} % of {os.cpu_count()} cores, of which this "
+        f"script (users and index rebuilds) {100 * recorder.script_busy:.0f} %"
+    )
     print(f"{'endpoint':<28} {'count':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8}")
     for label in sorted(recorder.samples):
         samples = recorder.samples[label]
@@ -315,7 +326,8 @@ def compare(var_dir: Path, specs: list[str], users: int, seconds: float, slugs) 
         print(
             f"{spec:<8} {total / seconds:>6.1f} {errors:>6}  "
             + "   ".join(f"{p50:6.1f} / {p95:6.1f}" for p50, p95 in figures)
-            + f"   load average {os.getloadavg()[0]:.1f}",
+            + f"   CPU busy {100 * recorder.machine_busy:.0f} % (this script "
+            + f"{100 * recorder.script_busy:.0f} %)",
             flush=True,
         )
 
