@@ -7,6 +7,19 @@ from matching import indexing, services
 # Well under the 1 h visibility timeout.
 SOFT_TIME_LIMIT = 600
 TIME_LIMIT = 660
+# Index work that a passing database or broker outage should not lose: retried with backoff.
+retried_task = shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    max_retries=5,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
+
+
+def _counts(report: indexing.RefreshReport) -> dict[str, int]:
+    """A refresh's result as the task returns it (JSON for the result backend)."""
+    return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
 
 
 @shared_task(
@@ -19,41 +32,21 @@ TIME_LIMIT = 660
 )
 def refresh_stale_embeddings() -> dict[str, int]:
     """Encode whatever the database marks stale and rebuild the index if vectors changed."""
-    report = indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding())
-    return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
+    return _counts(indexing.refresh_and_rebuild(indexing.use_cases_needing_embedding()))
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    max_retries=5,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
+@retried_task
 def refresh_use_cases(use_case_ids: list[int]) -> dict[str, int]:
-    report = indexing.refresh_and_rebuild(use_case_ids)
-    return {"use_cases": report.use_cases, "encoded": report.encoded, "removed": report.removed}
+    return _counts(indexing.refresh_and_rebuild(use_case_ids))
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    max_retries=5,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
+@retried_task
 def rebuild_index() -> int:
     """Build a new index version from the stored vectors, as an admin asked; returns it."""
     return indexing.rebuild_index().version
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    max_retries=5,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
+@retried_task
 def repair_index() -> int | None:
     """Build an index version from the stored vectors if none is recorded, or the newest was
     built by other models than the configured ones. Returns the new version, if any.
