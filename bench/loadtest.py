@@ -14,7 +14,7 @@ worker answering from an older index would be a stale result).
     .venv/bin/python bench/loadtest.py [--users 20] [--seconds 60]
 
 `--compare 2x4:2,4x2:1` instead runs phase 1 only, once per gunicorn set-up (workers x threads :
-numeric threads per process, i.e. OMP_NUM_THREADS and TORCH_THREADS), and prints one line each:
+numeric threads per process, i.e. OMP_NUM_THREADS and ENCODER_THREADS), and prints one line each:
 how the production defaults in config/gunicorn.py and config/__init__.py were chosen.
 """
 
@@ -305,7 +305,7 @@ def tuning(spec: str) -> dict[str, str]:
         "GUNICORN_WORKERS": workers,
         "GUNICORN_THREADS": threads,
         "OMP_NUM_THREADS": numeric,
-        "TORCH_THREADS": numeric,
+        "ENCODER_THREADS": numeric,
     }
 
 

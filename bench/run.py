@@ -392,15 +392,13 @@ def measure_incremental() -> dict[str, Any]:
 
 def machine() -> dict[str, Any]:
     import faiss
-    import torch
     from django.conf import settings
 
     return {
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
-        "torch_threads": torch.get_num_threads(),
-        "torch_threads_setting": settings.TORCH_THREADS,
+        "encoder_threads": settings.ENCODER_THREADS,
         "faiss_omp_threads": faiss.omp_get_max_threads(),
         "embedding_models": {"en": settings.EMBEDDING_MODEL, "de": settings.EMBEDDING_MODEL_DE},
         "django_debug": settings.DEBUG,
@@ -471,7 +469,7 @@ def report(results: dict[str, Any]) -> None:
     print("make bench")
     print(
         f"{results['timestamp']}  {info['cpus']} CPUs  Python {info['python']}  "
-        f"torch threads {info['torch_threads']}  faiss threads {info['faiss_omp_threads']}\n"
+        f"encoder threads {info['encoder_threads']}  faiss threads {info['faiss_omp_threads']}\n"
         f"other processes used {info['other_cpu_seconds']:.0f} CPU seconds during the run "
         f"({info['other_cpu_share']:.0%} of the machine): figures are only comparable near 0\n"
         f"catalog texts {results['reembed']['texts']}; queries {words}; "

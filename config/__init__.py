@@ -6,7 +6,7 @@ import os
 # OpenMP threads that spin instead of sleeping starve the other processes on a small machine.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-# numpy's own BLAS (not torch's, not FAISS's) only multiplies a query with the use cases'
+# numpy's own BLAS (not onnxruntime's, not FAISS's) only multiplies a query with the use cases'
 # centroids: one thread does that in 2.8 ms for 10,000 use cases, while its default pool of a
 # thread per core took 23 ms on a busy machine (measured with load average 15), waiting for
 # cores the gunicorn threads and encoders are using.

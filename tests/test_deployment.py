@@ -78,7 +78,7 @@ def test_gunicorn_loads_models_in_each_worker_after_the_fork(compose, monkeypatc
 
     config = gunicorn_settings(monkeypatch, GUNICORN_WORKERS="3")
 
-    assert config.preload_app is False  # the app, and so torch, is imported in each worker
+    assert config.preload_app is False  # the app, and so OpenMP, is loaded in each worker
     assert config.workers == 3
     assert config.threads == 2  # the measured default (bench/loadtest.py --compare)
     assert not loaded  # reading the settings loads nothing (that would be the master)
