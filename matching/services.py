@@ -50,6 +50,11 @@ KEPT_CANDIDATES = 500
 # Several problems in one description: neither problem's best use case may be among the other's
 # first GROUP_DISTINCT_RANKS (the relevance each part needs is calibrated per model).
 GROUP_DISTINCT_RANKS = 8
+# A part's best use case must rank in this share of the catalog for the whole description too:
+# a side remark ("Das ist kaum noch zu schaffen.") can match some use case well on its own, but
+# the description as a whole does not point there. Separate problems in the development sets
+# ranked at most 16th of 104 for the whole; the side remark that was split off ranked 95th.
+GROUP_WHOLE_RANK_SHARE = 0.25
 GROUP_RESULTS = 3
 
 
@@ -201,8 +206,26 @@ def rank(text: str, language: str, *, draft: Draft | None = None) -> Ranking:
     ]
     use_case_ids = scored[0].use_case_ids
     relevances = [ranking.relevance(evidence) for evidence in scored]
+    # A part can only be a problem of its own when it reads as a business problem by itself.
+    problem_parts = [
+        i
+        for i, segment in enumerate(segments, start=1)
+        if len(segments) > 1
+        and not offtopic.low_confidence(
+            segment,
+            language,
+            encoder.spec,
+            vectors[i],
+            scored[i].hits[2],
+            float(relevances[i].max()),
+        )
+    ]
     groups = _problem_groups(
-        segments, relevances[1:], use_case_ids, encoder.spec.problem_min_relevance
+        [segments[i - 1] for i in problem_parts],
+        [relevances[i] for i in problem_parts],
+        relevances[0],
+        use_case_ids,
+        encoder.spec.problem_min_relevance,
     )
     merged = np.max([relevances[0], *(g.relevance for g in groups)], axis=0)
     hits = _hits_by_use_case(scored[0])
@@ -413,24 +436,31 @@ class _Group:
 def _problem_groups(
     segments: list[str],
     relevances: list[np.ndarray],
+    whole: np.ndarray,
     use_case_ids: np.ndarray,
     min_relevance: float,
 ) -> list[_Group]:
     """The description's separate problems, when its parts match different areas strongly.
 
-    A part counts when its best use case reaches `min_relevance`; parts whose best use
-    cases are of one cluster form one problem. Two problems are only reported when neither's
-    best use case is among the other's first few: one problem told in several sentences
-    is never split.
+    `segments` are the parts that read as business problems on their own (the off-topic check),
+    `relevances` theirs and `whole` the whole description's. A part counts when its best use
+    case reaches `min_relevance` and ranks in the first GROUP_WHOLE_RANK_SHARE of the catalog
+    for the whole description; parts whose best use cases are of one cluster form one problem.
+    Two problems are only reported when neither's best use case is among the other's first
+    few: one problem told in several sentences is never split.
     """
     if len(segments) < 2:
         return []
     cluster_of = published_catalog.cluster_of()
+    whole_rank = np.empty(len(whole), dtype=np.int64)
+    whole_rank[np.argsort(-whole, kind="stable")] = np.arange(len(whole))
+    rank_limit = GROUP_WHOLE_RANK_SHARE * len(whole)
     clusters: dict[str, list[int]] = {}
     for index, relevance in enumerate(relevances):
         top = int(np.argmax(relevance))
         cluster = cluster_of.get(int(use_case_ids[top]))
-        if relevance[top] >= min_relevance and cluster is not None:
+        pointed_at = whole_rank[top] < rank_limit
+        if relevance[top] >= min_relevance and pointed_at and cluster is not None:
             clusters.setdefault(cluster, []).append(index)
     if len(clusters) < 2:
         return []

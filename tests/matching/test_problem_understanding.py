@@ -87,6 +87,20 @@ def test_one_problem_told_in_several_sentences_is_never_split(catalog):
     assert result.results[0].use_case.cluster.slug == "predictive-maintenance"
 
 
+def test_a_sentence_that_is_no_problem_of_its_own_is_not_split_off(catalog):
+    # Before, the sentence about the weather and the season matched the use cases of another
+    # cluster on its own and became a second "problem"; read alone it is context, not a problem.
+    text = (
+        "We are a regional wholesaler for building materials. Demand swings with the weather "
+        "and the construction season and our purchasers order from gut feeling. Last year we "
+        "had too much insulation and too little cement."
+    )
+    result = match(MatchRequest(text, store=False))
+
+    assert result.groups == []
+    assert result.results[0].use_case.cluster.slug == "demand-supply-planning"
+
+
 def test_a_long_description_reaches_the_encoder_in_bounded_pieces(catalog, monkeypatch):
     encoder = get_encoder("de")
     received: list[list[str]] = []
