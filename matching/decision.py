@@ -1,5 +1,5 @@
-"""From matches to a decision: readiness answers given after the match, the snapshot an unstored
-query's page carries, and the decision report."""
+"""From matches to a decision: readiness answers given after the match, and the snapshot an
+unstored query's page carries (the decision report itself is matching.report)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core import signing
 
-from matching import feasibility, report
+from matching import feasibility
 from matching.models import Submission
 from matching.readiness import Answers
 from matching.schemas import dump_groups, dump_results
@@ -65,8 +65,3 @@ def answer(submission: Submission, answers: Answers, *, save: bool = True) -> No
     submission.results, submission.groups = dump_results(results), dump_groups(groups)
     if save:
         submission.save(update_fields=["readiness", "results", "groups"])
-
-
-def report_for(submission: Submission) -> bytes:
-    """The decision report of a stored or unsaved submission, in the active language."""
-    return report.render(submission)

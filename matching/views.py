@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.ratelimit import rate_limit
 from core.spreadsheets import spreadsheet_safe
-from matching import decision
+from matching import decision, report
 from matching.forms import FeedbackForm, ProblemForm, ReadinessForm, ReweightForm
 from matching.index import IndexUnavailable
 from matching.models import ResultFeedback, Submission
@@ -320,7 +320,7 @@ def answer_readiness_unstored(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _pdf_response(decision.report_for(_stored(pk)), f"ai-decision-report-{pk}.pdf")
+    return _pdf_response(report.render(_stored(pk)), f"ai-decision-report-{pk}.pdf")
 
 
 @require_POST
@@ -329,7 +329,7 @@ def report_pdf_unstored(request: HttpRequest) -> HttpResponse:
     submission = decision.unsigned_or_none(request.POST.get("snapshot", ""))
     if submission is None:
         return _expired_snapshot(request)
-    return _pdf_response(decision.report_for(submission), "ai-decision-report.pdf")
+    return _pdf_response(report.render(submission), "ai-decision-report.pdf")
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
