@@ -325,7 +325,7 @@ def match(request: MatchRequest) -> MatchResult:
 
 def published_use_cases_by_slug() -> dict[str, UseCase]:
     """The published use cases as the matcher holds them, by slug (no queries once loaded)."""
-    return {slug: entry.use_case for slug, entry in published_catalog.by_slug().items()}
+    return published_catalog.use_cases_by_slug()
 
 
 def delete_expired_submissions() -> int:
@@ -638,6 +638,10 @@ class PublishedCatalog:
         """The published use cases by slug."""
         return self._lookups_now().by_slug
 
+    def use_cases_by_slug(self) -> dict[str, UseCase]:
+        """The published use cases themselves, by slug."""
+        return self._lookups_now().use_cases_by_slug
+
     def _lookups_now(self) -> _Lookups:
         # Derived once per load, not per match: at 10,000 use cases each costs milliseconds.
         entries = self.entries()
@@ -647,6 +651,7 @@ class PublishedCatalog:
                 entries,
                 {pk: entry.use_case.cluster.slug for pk, entry in entries.items()},
                 {entry.use_case.slug: entry for entry in entries.values()},
+                {entry.use_case.slug: entry.use_case for entry in entries.values()},
             )
             self._lookups = lookups
         return lookups
@@ -689,6 +694,7 @@ class _Lookups:
     entries: dict[int, Listed]  # what they were derived from
     cluster_of: dict[int, str]
     by_slug: dict[str, Listed]
+    use_cases_by_slug: dict[str, UseCase]
 
 
 published_catalog = PublishedCatalog()
