@@ -42,6 +42,9 @@ def export(location: str, target: Path) -> None:
 
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    # mkdtemp makes it private to this user; the export is read by others too (the image builds
+    # it as root, its processes run as another user).
+    work.chmod(0o755)
     try:
         dynamic: dict[str, dict[int, str]] = {name: {0: "texts", 1: "tokens"} for name in inputs}
         torch.onnx.export(

@@ -77,6 +77,9 @@ def test_two_processes_exporting_at_once_both_succeed_and_leave_one_export(tmp_p
         "tokenizer.json",
         "encoder.json",
     }
+    # Readable by every user: the image exports as root and serves as another user.
+    assert directories[0].stat().st_mode & 0o755 == 0o755
+    assert all(p.stat().st_mode & 0o444 == 0o444 for p in directories[0].iterdir())
     encoder = SentenceTransformerEncoder(spec)
     assert encoder.encode_queries(["Our machines break down."]).shape == (1, 384)
 
