@@ -137,8 +137,9 @@ class SentenceTransformerEncoder:
         vectors = np.zeros((len(inputs), self.dim), dtype=np.float32)
         # Texts of similar length share a batch, so little of it is padding.
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
-        for start in range(0, len(order), max(batch_size, 1)):
-            chosen = order[start : start + batch_size]
+        size = max(batch_size, 1)
+        for start in range(0, len(order), size):
+            chosen = order[start : start + size]
             vectors[chosen] = self._run([inputs[i] for i in chosen])
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
