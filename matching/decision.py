@@ -11,7 +11,7 @@ from matching import feasibility
 from matching.models import Submission
 from matching.readiness import Answers
 from matching.schemas import dump_groups, dump_results
-from matching.services import published_use_cases_by_slug
+from matching.services import published_catalog
 
 # What a results page needs to be drawn again, carried by the page of a query that was not
 # stored (signed, so it cannot be altered; it lives in the company's browser only).
@@ -60,7 +60,7 @@ def answer(submission: Submission, answers: Answers, *, save: bool = True) -> No
         submission.shown_groups(),
         answers,
         submission.language,
-        published_use_cases_by_slug(),
+        published_catalog.use_cases_by_slug(),
     )
     submission.results, submission.groups = dump_results(results), dump_groups(groups)
     if save:

@@ -42,7 +42,7 @@ from matching.portfolio import Portfolio, portfolio
 from matching.presentation import Ordering
 from matching.readiness import answered_labels
 from matching.schemas import RankedUseCase
-from matching.services import published_use_cases_by_slug
+from matching.services import published_catalog
 from providers.models import Provider
 
 TOP_USE_CASES = 5
@@ -181,7 +181,7 @@ def render(submission: Submission) -> bytes:
         submission.shown_results()[:TOP_USE_CASES],
         answers,
         submission.language,
-        published_use_cases_by_slug(),
+        published_catalog.use_cases_by_slug(),
     )
     ordering = Ordering(submission.goal, submission.value_weight)
     approved = _current_providers(results)

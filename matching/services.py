@@ -281,7 +281,7 @@ def match(request: MatchRequest) -> MatchResult:
         ]
     # Every result with its feasibility for this company (an estimate without answers).
     results, groups = feasibility.attach_all(
-        results, groups, request.readiness, language, published_use_cases_by_slug()
+        results, groups, request.readiness, language, published_catalog.use_cases_by_slug()
     )
     shown_use_cases = {listed_by_slug[r.use_case.slug] for r in results}
     record_appearances(
@@ -321,11 +321,6 @@ def match(request: MatchRequest) -> MatchResult:
         ranked.model_name,
         ranked.index_version,
     )
-
-
-def published_use_cases_by_slug() -> dict[str, UseCase]:
-    """The published use cases as the matcher holds them, by slug (no queries once loaded)."""
-    return published_catalog.use_cases_by_slug()
 
 
 def delete_expired_submissions() -> int:
@@ -639,7 +634,7 @@ class PublishedCatalog:
         return self._lookups_now().by_slug
 
     def use_cases_by_slug(self) -> dict[str, UseCase]:
-        """The published use cases themselves, by slug."""
+        """The published use cases themselves, by slug (no queries once loaded)."""
         return self._lookups_now().use_cases_by_slug
 
     def _lookups_now(self) -> _Lookups:
